@@ -1,0 +1,11 @@
+//! socklab's Python: the part of Python 3.11 that socket tutorials use, run faithfully.
+//!
+//! Layout:
+//! * [`ast`]: the syntax tree (the contract between parser and compiler);
+//! * [`host`]: the `Host` trait, the only way a script touches the world;
+//! * `lexer`, `parser`: source text to [`ast::Module`], with CPython-worded syntax errors;
+//! * `text`: pure text algorithms (float repr, format specs, %-formatting, codecs);
+//! * the compiler and the resumable VM (see ARCHITECTURE.md for why a bytecode VM).
+
+pub mod ast;
+pub mod host;

@@ -1,0 +1,1 @@
+//! socklab wire protocol (to be written).

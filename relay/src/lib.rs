@@ -1,0 +1,1 @@
+//! The socklab relay library (to be written).

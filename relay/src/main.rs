@@ -1,0 +1,2 @@
+//! The `socklab` command line (to be written).
+fn main() {}

@@ -1,0 +1,1 @@
+//! Shared helpers for socklab end-to-end tests.

@@ -1,0 +1,1 @@
+//! The socklab page (to be written).

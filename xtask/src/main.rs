@@ -1,0 +1,2 @@
+//! `cargo xtask`: socklab build orchestration (to be written).
+fn main() {}
