@@ -9,3 +9,6 @@
 
 pub mod ast;
 pub mod host;
+pub mod lexer;
+pub mod parser;
+pub mod syntax_error;

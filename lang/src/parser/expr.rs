@@ -1,0 +1,1001 @@
+//! Expressions: precedence climbing from `star_expressions` down to atoms, calls,
+//! subscripts, displays, comprehensions, lambda and parameter lists.
+
+use super::{is_keyword, join, PResult, Parser};
+use crate::ast::{
+    BinOp, BoolOp, CmpOp, Comprehension, Constant, Expr, ExprKind, Keyword, Param, Params, Span,
+    UnaryOp,
+};
+use crate::lexer::Tok;
+
+fn mk(kind: ExprKind, span: Span) -> Expr {
+    Expr { kind, span }
+}
+
+impl Parser {
+    /// Can the current token start an expression?
+    pub(super) fn starts_expression(&mut self) -> bool {
+        self.touch();
+        match self.tok() {
+            Tok::Name(n) => {
+                !is_keyword(n)
+                    || matches!(
+                        n.as_str(),
+                        "None" | "True" | "False" | "not" | "lambda" | "await" | "yield"
+                    )
+            }
+            Tok::Int(_) | Tok::Float(_) | Tok::Imag(_) | Tok::Str(_) => true,
+            Tok::Op(o) => matches!(*o, "(" | "[" | "{" | "-" | "+" | "~" | "..." | "*"),
+            _ => false,
+        }
+    }
+
+    /// `a, *b, c` — a tuple when there is a comma.
+    pub(super) fn star_expressions(&mut self) -> PResult<Expr> {
+        let first = self.star_expression()?;
+        if !self.at_op(",") {
+            return Ok(first);
+        }
+        let start = first.span;
+        let mut elts = vec![first];
+        while self.eat_op(",") {
+            if !self.starts_expression() {
+                break;
+            }
+            elts.push(self.star_expression()?);
+        }
+        Ok(mk(ExprKind::Tuple(elts), join(start, self.prev_end())))
+    }
+
+    pub(super) fn star_expression(&mut self) -> PResult<Expr> {
+        if self.at_op("*") {
+            let start = self.advance().span;
+            let value = self.bitwise_or()?;
+            let span = join(start, value.span);
+            return Ok(mk(ExprKind::Starred(Box::new(value)), span));
+        }
+        self.expression()
+    }
+
+    /// An element of a list/set/tuple display: `*x` or a named expression.
+    fn star_named_expression(&mut self) -> PResult<Expr> {
+        if self.at_op("*") {
+            let start = self.advance().span;
+            let value = self.bitwise_or()?;
+            let span = join(start, value.span);
+            return Ok(mk(ExprKind::Starred(Box::new(value)), span));
+        }
+        self.named_expression()
+    }
+
+    /// `*x` or `x` at bitwise-or level (targets of `del`).
+    pub(super) fn bitwise_or_or_star(&mut self) -> PResult<Expr> {
+        if self.at_op("*") {
+            let start = self.advance().span;
+            let value = self.bitwise_or()?;
+            let span = join(start, value.span);
+            return Ok(mk(ExprKind::Starred(Box::new(value)), span));
+        }
+        self.bitwise_or()
+    }
+
+    /// `x := value` or an expression.
+    pub(super) fn named_expression(&mut self) -> PResult<Expr> {
+        if self.at_name() && matches!(self.nth(1), Tok::Op(":=")) {
+            let (target, start) = self.name()?;
+            self.advance();
+            let value = self.expression()?;
+            let span = join(start, value.span);
+            return Ok(mk(
+                ExprKind::NamedExpr {
+                    target,
+                    value: Box::new(value),
+                },
+                span,
+            ));
+        }
+        let e = self.expression()?;
+        if self.at_op(":=") {
+            let span = e.span;
+            let what = super::targets::expr_name(&e);
+            return Err(self.error_at(
+                span,
+                &format!("cannot use assignment expressions with {what}"),
+            ));
+        }
+        if self.at_op("=") && !matches!(self.nth(1), Tok::Op("=")) {
+            return Err(self.maybe_meant_eq(&e));
+        }
+        Ok(e)
+    }
+
+    /// `if x = 1:`: CPython's `invalid_named_expression`.
+    fn maybe_meant_eq(&mut self, e: &Expr) -> crate::syntax_error::SyntaxError {
+        let save = self.pos;
+        self.advance();
+        let rhs = self.bitwise_or();
+        let followed = self.at_op("=") || self.at_op(":=");
+        self.pos = save;
+        match rhs {
+            Ok(rhs) if !followed => {
+                if let ExprKind::Name(_) = e.kind {
+                    return self.error_range(
+                        e.span,
+                        rhs.span,
+                        "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+                    );
+                }
+                if !matches!(
+                    e.kind,
+                    ExprKind::List(_)
+                        | ExprKind::Tuple(_)
+                        | ExprKind::GeneratorExp { .. }
+                        | ExprKind::Constant(Constant::Bool(_) | Constant::None)
+                ) {
+                    let what = super::targets::expr_name(e);
+                    return self.error_at(
+                        e.span,
+                        &format!(
+                            "cannot assign to {what} here. Maybe you meant '==' instead of '='?"
+                        ),
+                    );
+                }
+                self.invalid_syntax()
+            }
+            _ => self.invalid_syntax(),
+        }
+    }
+
+    pub(super) fn expression(&mut self) -> PResult<Expr> {
+        if self.at_kw("lambda") {
+            return self.lambda();
+        }
+        let start_pos = self.pos;
+        let body = self.disjunction()?;
+        if self.at_kw("if") {
+            self.advance();
+            let test = self.disjunction()?;
+            if !self.eat_kw("else") {
+                let span = join(body.span, test.span);
+                return Err(self.error_at(span, "expected 'else' after 'if' expression"));
+            }
+            let orelse = self.expression()?;
+            let span = join(body.span, orelse.span);
+            return Ok(mk(
+                ExprKind::IfExp {
+                    test: Box::new(test),
+                    body: Box::new(body),
+                    orelse: Box::new(orelse),
+                },
+                span,
+            ));
+        }
+        self.check_missing_comma(start_pos, &body)?;
+        Ok(body)
+    }
+
+    /// CPython's `invalid_expression`: inside brackets, two expressions in a row are
+    /// probably a missing comma.
+    fn check_missing_comma(&mut self, start_pos: usize, a: &Expr) -> PResult<()> {
+        if !self.starts_expression() || self.at_op("*") || self.at_op("-") || self.at_op("+") {
+            return Ok(());
+        }
+        if self.at_kw("yield") || self.at_kw("await") {
+            return Ok(());
+        }
+        // `!(NAME STRING | SOFT_KEYWORD)` at the start of the first expression.
+        if let Tok::Name(n) = &self.toks[start_pos].tok {
+            if matches!(self.toks[start_pos + 1].tok, Tok::Str(_))
+                || matches!(n.as_str(), "match" | "case" | "_")
+            {
+                return Ok(());
+            }
+        }
+        let save = (self.pos, self.furthest);
+        let b = self.expression_plain();
+        let level = self.levels[self.pos.saturating_sub(1)];
+        (self.pos, self.furthest) = save;
+        match b {
+            Ok(b) if level > 0 => Err(self.error_range(
+                a.span,
+                b.span,
+                "invalid syntax. Perhaps you forgot a comma?",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// An expression without the missing-comma check (CPython's `expression_without_invalid`).
+    fn expression_plain(&mut self) -> PResult<Expr> {
+        if self.at_kw("lambda") {
+            return self.lambda();
+        }
+        let body = self.disjunction()?;
+        if self.eat_kw("if") {
+            let test = self.disjunction()?;
+            if !self.eat_kw("else") {
+                return Err(self.invalid_syntax());
+            }
+            let orelse = self.expression_plain()?;
+            let span = join(body.span, orelse.span);
+            return Ok(mk(
+                ExprKind::IfExp {
+                    test: Box::new(test),
+                    body: Box::new(body),
+                    orelse: Box::new(orelse),
+                },
+                span,
+            ));
+        }
+        Ok(body)
+    }
+
+    pub(super) fn yield_expr(&mut self) -> PResult<Expr> {
+        let start = self.advance().span;
+        if self.eat_kw("from") {
+            let value = self.expression()?;
+            let span = join(start, value.span);
+            return Ok(mk(ExprKind::YieldFrom(Box::new(value)), span));
+        }
+        if self.starts_expression() {
+            let value = self.star_expressions()?;
+            let span = join(start, value.span);
+            return Ok(mk(ExprKind::Yield(Some(Box::new(value))), span));
+        }
+        Ok(mk(ExprKind::Yield(None), start))
+    }
+
+    fn lambda(&mut self) -> PResult<Expr> {
+        let start = self.advance().span;
+        let params = self.params(":", false)?;
+        self.expect_forced(":")?;
+        let body = self.expression()?;
+        let span = join(start, body.span);
+        Ok(mk(
+            ExprKind::Lambda {
+                params: Box::new(params),
+                body: Box::new(body),
+            },
+            span,
+        ))
+    }
+
+    fn disjunction(&mut self) -> PResult<Expr> {
+        let first = self.conjunction()?;
+        if !self.at_kw("or") {
+            return Ok(first);
+        }
+        let mut values = vec![first];
+        while self.eat_kw("or") {
+            values.push(self.conjunction()?);
+        }
+        let span = join(values[0].span, values[values.len() - 1].span);
+        Ok(mk(
+            ExprKind::BoolOp {
+                op: BoolOp::Or,
+                values,
+            },
+            span,
+        ))
+    }
+
+    fn conjunction(&mut self) -> PResult<Expr> {
+        let first = self.inversion()?;
+        if !self.at_kw("and") {
+            return Ok(first);
+        }
+        let mut values = vec![first];
+        while self.eat_kw("and") {
+            values.push(self.inversion()?);
+        }
+        let span = join(values[0].span, values[values.len() - 1].span);
+        Ok(mk(
+            ExprKind::BoolOp {
+                op: BoolOp::And,
+                values,
+            },
+            span,
+        ))
+    }
+
+    fn inversion(&mut self) -> PResult<Expr> {
+        if self.at_kw("not") {
+            let start = self.advance().span;
+            let operand = self.inversion()?;
+            let span = join(start, operand.span);
+            return Ok(mk(
+                ExprKind::UnaryOp {
+                    op: UnaryOp::Not,
+                    operand: Box::new(operand),
+                },
+                span,
+            ));
+        }
+        self.comparison()
+    }
+
+    fn compare_op(&mut self) -> Option<CmpOp> {
+        self.touch();
+        let op = match self.tok() {
+            Tok::Op("==") => CmpOp::Eq,
+            Tok::Op("!=") => CmpOp::NotEq,
+            Tok::Op("<") => CmpOp::Lt,
+            Tok::Op("<=") => CmpOp::LtE,
+            Tok::Op(">") => CmpOp::Gt,
+            Tok::Op(">=") => CmpOp::GtE,
+            Tok::Name(n) if n == "in" => CmpOp::In,
+            Tok::Name(n) if n == "is" => {
+                if matches!(self.nth(1), Tok::Name(m) if m == "not") {
+                    self.advance();
+                    CmpOp::IsNot
+                } else {
+                    CmpOp::Is
+                }
+            }
+            Tok::Name(n) if n == "not" => {
+                if matches!(self.nth(1), Tok::Name(m) if m == "in") {
+                    self.advance();
+                    CmpOp::NotIn
+                } else {
+                    return None;
+                }
+            }
+            _ => return None,
+        };
+        self.advance();
+        Some(op)
+    }
+
+    fn comparison(&mut self) -> PResult<Expr> {
+        let left = self.bitwise_or()?;
+        let mut ops = Vec::new();
+        let mut comparators = Vec::new();
+        while let Some(op) = self.compare_op() {
+            ops.push(op);
+            comparators.push(self.bitwise_or()?);
+        }
+        if ops.is_empty() {
+            return Ok(left);
+        }
+        let span = join(left.span, comparators[comparators.len() - 1].span);
+        Ok(mk(
+            ExprKind::Compare {
+                left: Box::new(left),
+                ops,
+                comparators,
+            },
+            span,
+        ))
+    }
+
+    fn binary(
+        &mut self,
+        next: fn(&mut Parser) -> PResult<Expr>,
+        ops: &[(&str, BinOp)],
+    ) -> PResult<Expr> {
+        let mut left = next(self)?;
+        loop {
+            self.touch();
+            let op = match self.tok() {
+                Tok::Op(o) => ops.iter().find(|(s, _)| s == o).map(|(_, op)| *op),
+                _ => None,
+            };
+            let Some(op) = op else {
+                return Ok(left);
+            };
+            self.advance();
+            let right = next(self)?;
+            let span = join(left.span, right.span);
+            left = mk(
+                ExprKind::BinOp {
+                    left: Box::new(left),
+                    op,
+                    right: Box::new(right),
+                },
+                span,
+            );
+        }
+    }
+
+    pub(super) fn bitwise_or(&mut self) -> PResult<Expr> {
+        self.binary(Parser::bitwise_xor, &[("|", BinOp::BitOr)])
+    }
+
+    fn bitwise_xor(&mut self) -> PResult<Expr> {
+        self.binary(Parser::bitwise_and, &[("^", BinOp::BitXor)])
+    }
+
+    fn bitwise_and(&mut self) -> PResult<Expr> {
+        self.binary(Parser::shift_expr, &[("&", BinOp::BitAnd)])
+    }
+
+    fn shift_expr(&mut self) -> PResult<Expr> {
+        self.binary(Parser::sum, &[("<<", BinOp::LShift), (">>", BinOp::RShift)])
+    }
+
+    fn sum(&mut self) -> PResult<Expr> {
+        self.binary(Parser::term, &[("+", BinOp::Add), ("-", BinOp::Sub)])
+    }
+
+    fn term(&mut self) -> PResult<Expr> {
+        self.binary(
+            Parser::factor,
+            &[
+                ("*", BinOp::Mult),
+                ("/", BinOp::Div),
+                ("//", BinOp::FloorDiv),
+                ("%", BinOp::Mod),
+                ("@", BinOp::MatMult),
+            ],
+        )
+    }
+
+    fn factor(&mut self) -> PResult<Expr> {
+        self.touch();
+        let op = match self.tok() {
+            Tok::Op("-") => Some(UnaryOp::Neg),
+            Tok::Op("+") => Some(UnaryOp::Pos),
+            Tok::Op("~") => Some(UnaryOp::Invert),
+            _ => None,
+        };
+        if let Some(op) = op {
+            let start = self.advance().span;
+            let operand = self.factor()?;
+            let span = join(start, operand.span);
+            return Ok(mk(
+                ExprKind::UnaryOp {
+                    op,
+                    operand: Box::new(operand),
+                },
+                span,
+            ));
+        }
+        self.power()
+    }
+
+    fn power(&mut self) -> PResult<Expr> {
+        let base = self.primary()?;
+        if self.eat_op("**") {
+            let exp = self.factor()?;
+            let span = join(base.span, exp.span);
+            return Ok(mk(
+                ExprKind::BinOp {
+                    left: Box::new(base),
+                    op: BinOp::Pow,
+                    right: Box::new(exp),
+                },
+                span,
+            ));
+        }
+        Ok(base)
+    }
+
+    /// An atom followed by `.name`, `(args)` and `[index]` trailers.
+    fn primary(&mut self) -> PResult<Expr> {
+        if self.at_kw("await") {
+            return Err(self.invalid_syntax());
+        }
+        let mut e = self.atom()?;
+        loop {
+            if self.eat_op(".") {
+                let (attr, _) = self.name()?;
+                let span = join(e.span, self.prev_end());
+                e = mk(
+                    ExprKind::Attribute {
+                        value: Box::new(e),
+                        attr,
+                    },
+                    span,
+                );
+            } else if self.eat_op("(") {
+                let (args, keywords) = self.call_args()?;
+                self.expect_op(")")?;
+                let span = join(e.span, self.prev_end());
+                e = mk(
+                    ExprKind::Call {
+                        func: Box::new(e),
+                        args,
+                        keywords,
+                    },
+                    span,
+                );
+            } else if self.eat_op("[") {
+                let index = self.slices()?;
+                self.expect_op("]")?;
+                let span = join(e.span, self.prev_end());
+                e = mk(
+                    ExprKind::Subscript {
+                        value: Box::new(e),
+                        index: Box::new(index),
+                    },
+                    span,
+                );
+            } else {
+                return Ok(e);
+            }
+        }
+    }
+
+    fn slices(&mut self) -> PResult<Expr> {
+        let first = self.slice()?;
+        if !self.at_op(",") {
+            return Ok(first);
+        }
+        let start = first.span;
+        let mut elts = vec![first];
+        while self.eat_op(",") {
+            if self.at_op("]") {
+                break;
+            }
+            elts.push(self.slice()?);
+        }
+        Ok(mk(ExprKind::Tuple(elts), join(start, self.prev_end())))
+    }
+
+    fn slice(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        let lower = if self.at_op(":") {
+            None
+        } else {
+            let e = self.star_named_expression()?;
+            if !self.at_op(":") {
+                return Ok(e);
+            }
+            Some(Box::new(e))
+        };
+        self.expect_op(":")?;
+        let upper = if self.at_op(":") || self.at_op("]") || self.at_op(",") {
+            None
+        } else {
+            Some(Box::new(self.expression()?))
+        };
+        let step = if self.eat_op(":") {
+            if self.at_op("]") || self.at_op(",") {
+                None
+            } else {
+                Some(Box::new(self.expression()?))
+            }
+        } else {
+            None
+        };
+        Ok(mk(
+            ExprKind::Slice { lower, upper, step },
+            join(start, self.prev_end()),
+        ))
+    }
+
+    /// Call arguments up to (not including) the `)`.
+    pub(super) fn call_args(&mut self) -> PResult<(Vec<Expr>, Vec<Keyword>)> {
+        let mut args = Vec::new();
+        let mut keywords: Vec<Keyword> = Vec::new();
+        let mut seen_kwunpack = false;
+        while !self.at_op(")") {
+            let start = self.span();
+            if self.at_op("*") {
+                self.advance();
+                let value = self.expression()?;
+                if seen_kwunpack {
+                    let span = join(start, value.span);
+                    return Err(self.error_at(
+                        span,
+                        "iterable argument unpacking follows keyword argument unpacking",
+                    ));
+                }
+                let span = join(start, value.span);
+                args.push(mk(ExprKind::Starred(Box::new(value)), span));
+            } else if self.at_op("**") {
+                self.advance();
+                let value = self.expression()?;
+                seen_kwunpack = true;
+                keywords.push(Keyword {
+                    name: None,
+                    span: join(start, value.span),
+                    value,
+                });
+            } else if self.at_name() && matches!(self.nth(1), Tok::Op("=")) {
+                let (name, _) = self.name()?;
+                self.advance();
+                let value = self.expression()?;
+                keywords.push(Keyword {
+                    name: Some(name),
+                    span: join(start, value.span),
+                    value,
+                });
+            } else {
+                let e = self.named_expression_arg()?;
+                if self.at_kw("for") || self.at_kw("async") {
+                    let generators = self.comprehension_clauses()?;
+                    let span = join(e.span, self.prev_end());
+                    let g = mk(
+                        ExprKind::GeneratorExp {
+                            elt: Box::new(e),
+                            generators,
+                        },
+                        span,
+                    );
+                    if !(args.is_empty() && keywords.is_empty()) || self.at_op(",") {
+                        let only = args.is_empty() && keywords.is_empty();
+                        if !(only && self.at_op(",") && matches!(self.nth(1), Tok::Op(")"))) {
+                            return Err(
+                                self.error_at(g.span, "Generator expression must be parenthesized")
+                            );
+                        }
+                    }
+                    args.push(g);
+                } else {
+                    if !keywords.is_empty() {
+                        let msg = if seen_kwunpack {
+                            "positional argument follows keyword argument unpacking"
+                        } else {
+                            "positional argument follows keyword argument"
+                        };
+                        return Err(self.error_at(e.span, msg));
+                    }
+                    args.push(e);
+                }
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        Ok((args, keywords))
+    }
+
+    /// A positional argument; `f(a.b=1)` gets CPython's hint.
+    fn named_expression_arg(&mut self) -> PResult<Expr> {
+        if self.at_name() && matches!(self.nth(1), Tok::Op(":=")) {
+            return self.named_expression();
+        }
+        let e = self.expression()?;
+        if self.at_op("=") {
+            let span = join(e.span, self.span());
+            return Err(self.error_at(
+                span,
+                "expression cannot contain assignment, perhaps you meant \"==\"?",
+            ));
+        }
+        Ok(e)
+    }
+
+    fn comprehension_clauses(&mut self) -> PResult<Vec<Comprehension>> {
+        let mut gens = Vec::new();
+        while self.at_kw("for") || self.at_kw("async") {
+            if self.at_kw("async") {
+                return Err(self.invalid_syntax());
+            }
+            self.advance();
+            let target = self.target_list()?;
+            if !self.at_kw("in") {
+                return Err(self.invalid_syntax());
+            }
+            self.check_for_target(&target)?;
+            self.advance();
+            let iter = self.disjunction()?;
+            let mut ifs = Vec::new();
+            while self.eat_kw("if") {
+                ifs.push(self.disjunction()?);
+            }
+            gens.push(Comprehension { target, iter, ifs });
+        }
+        Ok(gens)
+    }
+
+    /// The targets of `for ... in`: a comma list of `*x`/bitwise-or expressions.
+    pub(super) fn target_list(&mut self) -> PResult<Expr> {
+        let first = self.bitwise_or_or_star()?;
+        if !self.at_op(",") {
+            return Ok(first);
+        }
+        let start = first.span;
+        let mut elts = vec![first];
+        while self.eat_op(",") {
+            if self.at_kw("in") || self.at_op("=") {
+                break;
+            }
+            elts.push(self.bitwise_or_or_star()?);
+        }
+        Ok(mk(ExprKind::Tuple(elts), join(start, self.prev_end())))
+    }
+
+    /// The target of `with ... as`.
+    pub(super) fn star_target(&mut self) -> PResult<Expr> {
+        self.bitwise_or_or_star()
+    }
+
+    fn atom(&mut self) -> PResult<Expr> {
+        self.touch();
+        let span = self.span();
+        let tok = self.tok().clone();
+        match tok {
+            Tok::Name(n) => {
+                let kind = match n.as_str() {
+                    "None" => ExprKind::Constant(Constant::None),
+                    "True" => ExprKind::Constant(Constant::Bool(true)),
+                    "False" => ExprKind::Constant(Constant::Bool(false)),
+                    _ if is_keyword(&n) => return Err(self.invalid_syntax()),
+                    _ => ExprKind::Name(n),
+                };
+                self.advance();
+                Ok(mk(kind, span))
+            }
+            Tok::Int(v) => {
+                self.advance();
+                Ok(mk(ExprKind::Constant(Constant::Int(v)), span))
+            }
+            Tok::Float(v) => {
+                self.advance();
+                Ok(mk(ExprKind::Constant(Constant::Float(v)), span))
+            }
+            Tok::Imag(_) => {
+                let e = self.error_at(span, "imaginary numbers are not supported by socklab");
+                Err(e)
+            }
+            Tok::Str(_) => self.strings(),
+            Tok::Op("...") => {
+                self.advance();
+                Ok(mk(ExprKind::Constant(Constant::Ellipsis), span))
+            }
+            Tok::Op("(") => self.paren(),
+            Tok::Op("[") => self.list_display(),
+            Tok::Op("{") => self.brace_display(),
+            _ => Err(self.invalid_syntax()),
+        }
+    }
+
+    fn paren(&mut self) -> PResult<Expr> {
+        let start = self.advance().span;
+        if self.eat_op(")") {
+            return Ok(mk(
+                ExprKind::Tuple(Vec::new()),
+                join(start, self.prev_end()),
+            ));
+        }
+        if self.at_kw("yield") {
+            let e = self.yield_expr()?;
+            self.expect_op(")")?;
+            return Ok(e);
+        }
+        let first = self.star_named_expression()?;
+        if self.at_kw("for") || self.at_kw("async") {
+            let generators = self.comprehension_clauses()?;
+            self.expect_op(")")?;
+            return Ok(mk(
+                ExprKind::GeneratorExp {
+                    elt: Box::new(first),
+                    generators,
+                },
+                join(start, self.prev_end()),
+            ));
+        }
+        if self.eat_op(")") {
+            if let ExprKind::Starred(_) = first.kind {
+                return Err(self.error_at(first.span, "cannot use starred expression here"));
+            }
+            return Ok(first);
+        }
+        if !self.at_op(",") {
+            return Err(self.invalid_syntax());
+        }
+        let mut elts = vec![first];
+        while self.eat_op(",") {
+            if self.at_op(")") {
+                break;
+            }
+            elts.push(self.star_named_expression()?);
+        }
+        self.expect_op(")")?;
+        Ok(mk(ExprKind::Tuple(elts), join(start, self.prev_end())))
+    }
+
+    fn list_display(&mut self) -> PResult<Expr> {
+        let start = self.advance().span;
+        if self.eat_op("]") {
+            return Ok(mk(ExprKind::List(Vec::new()), join(start, self.prev_end())));
+        }
+        let first = self.star_named_expression()?;
+        if self.at_kw("for") || self.at_kw("async") {
+            let generators = self.comprehension_clauses()?;
+            self.expect_op("]")?;
+            return Ok(mk(
+                ExprKind::ListComp {
+                    elt: Box::new(first),
+                    generators,
+                },
+                join(start, self.prev_end()),
+            ));
+        }
+        let mut elts = vec![first];
+        while self.eat_op(",") {
+            if self.at_op("]") {
+                break;
+            }
+            elts.push(self.star_named_expression()?);
+        }
+        self.expect_op("]")?;
+        Ok(mk(ExprKind::List(elts), join(start, self.prev_end())))
+    }
+
+    fn brace_display(&mut self) -> PResult<Expr> {
+        let start = self.advance().span;
+        if self.eat_op("}") {
+            return Ok(mk(ExprKind::Dict(Vec::new()), join(start, self.prev_end())));
+        }
+        // A dict starts with `**x` or `key:`; anything else is a set.
+        let first_key = if self.eat_op("**") {
+            None
+        } else {
+            let e = self.star_named_expression()?;
+            if !self.at_op(":") {
+                return self.set_rest(start, e);
+            }
+            Some(e)
+        };
+        let first_value = if first_key.is_some() {
+            self.advance();
+            self.expression()?
+        } else {
+            self.bitwise_or()?
+        };
+        if self.at_kw("for") || self.at_kw("async") {
+            if let Some(key) = first_key {
+                let generators = self.comprehension_clauses()?;
+                self.expect_op("}")?;
+                return Ok(mk(
+                    ExprKind::DictComp {
+                        key: Box::new(key),
+                        value: Box::new(first_value),
+                        generators,
+                    },
+                    join(start, self.prev_end()),
+                ));
+            }
+        }
+        let mut items = vec![(first_key, first_value)];
+        while self.eat_op(",") {
+            if self.at_op("}") {
+                break;
+            }
+            if self.eat_op("**") {
+                items.push((None, self.bitwise_or()?));
+            } else {
+                let k = self.expression()?;
+                if !self.at_op(":") {
+                    if self.at_op("}") || self.at_op(",") {
+                        let span = k.span;
+                        return Err(self.error_at(span, "':' expected after dictionary key"));
+                    }
+                    return Err(self.invalid_syntax());
+                }
+                self.advance();
+                let v = self.expression()?;
+                items.push((Some(k), v));
+            }
+        }
+        self.expect_op("}")?;
+        Ok(mk(ExprKind::Dict(items), join(start, self.prev_end())))
+    }
+
+    fn set_rest(&mut self, start: Span, first: Expr) -> PResult<Expr> {
+        if self.at_kw("for") || self.at_kw("async") {
+            let generators = self.comprehension_clauses()?;
+            self.expect_op("}")?;
+            return Ok(mk(
+                ExprKind::SetComp {
+                    elt: Box::new(first),
+                    generators,
+                },
+                join(start, self.prev_end()),
+            ));
+        }
+        let mut elts = vec![first];
+        while self.eat_op(",") {
+            if self.at_op("}") {
+                break;
+            }
+            elts.push(self.star_named_expression()?);
+        }
+        self.expect_op("}")?;
+        Ok(mk(ExprKind::Set(elts), join(start, self.prev_end())))
+    }
+
+    /// A parameter list up to `close` (`)` for def, `:` for lambda).
+    pub(super) fn params(&mut self, close: &str, annotations: bool) -> PResult<Params> {
+        let mut params = Params::default();
+        let mut seen_default = false;
+        let mut star = false;
+        let mut names: Vec<String> = Vec::new();
+        while !self.at_op(close) {
+            let start = self.span();
+            if self.eat_op("/") {
+                if star || !params.posonly.is_empty() || params.args.is_empty() {
+                    let msg = if star {
+                        "/ must be ahead of *"
+                    } else if params.posonly.is_empty() && params.args.is_empty() {
+                        "at least one argument must precede /"
+                    } else {
+                        "/ may appear only once"
+                    };
+                    return Err(self.error_at(start, msg));
+                }
+                params.posonly = std::mem::take(&mut params.args);
+            } else if self.eat_op("**") {
+                let p = self.param(annotations, start)?;
+                self.check_dup(&mut names, &p)?;
+                params.kwarg = Some(p);
+                self.eat_op(",");
+                if !self.at_op(close) {
+                    let span = self.span();
+                    return Err(self.error_at(span, "arguments cannot follow var-keyword argument"));
+                }
+                break;
+            } else if self.eat_op("*") {
+                if star {
+                    return Err(self.error_at(start, "* argument may appear only once"));
+                }
+                star = true;
+                if self.at_op(",") {
+                    if matches!(self.nth(1), Tok::Op(o) if *o == close)
+                        || self.nth(1) == &Tok::Op("**")
+                    {
+                        return Err(self.error_at(start, "named arguments must follow bare *"));
+                    }
+                } else if self.at_op(close) {
+                    return Err(self.error_at(start, "named arguments must follow bare *"));
+                } else {
+                    let p = self.param(annotations, start)?;
+                    self.check_dup(&mut names, &p)?;
+                    params.vararg = Some(p);
+                }
+            } else {
+                let mut p = self.param(annotations, start)?;
+                self.check_dup(&mut names, &p)?;
+                if self.eat_op("=") {
+                    p.default = Some(self.expression()?);
+                    p.span = join(p.span, self.prev_end());
+                    if !star {
+                        seen_default = true;
+                    }
+                } else if seen_default && !star {
+                    return Err(
+                        self.error_at(p.span, "non-default argument follows default argument")
+                    );
+                }
+                if star {
+                    params.kwonly.push(p);
+                } else {
+                    params.args.push(p);
+                }
+            }
+            if !self.eat_op(",") {
+                break;
+            }
+        }
+        Ok(params)
+    }
+
+    fn param(&mut self, annotations: bool, start: Span) -> PResult<Param> {
+        let (name, _) = self.name()?;
+        let annotation = if annotations && self.eat_op(":") {
+            Some(self.expression()?)
+        } else {
+            None
+        };
+        Ok(Param {
+            name,
+            default: None,
+            annotation,
+            span: join(start, self.prev_end()),
+        })
+    }
+
+    fn check_dup(&mut self, names: &mut Vec<String>, p: &Param) -> PResult<()> {
+        if names.contains(&p.name) {
+            return Err(self.error_at(
+                p.span,
+                &format!("duplicate argument '{}' in function definition", p.name),
+            ));
+        }
+        names.push(p.name.clone());
+        Ok(())
+    }
+}

@@ -1,0 +1,159 @@
+//! Assignment, augmented-assignment, annotation, `for` and `del` targets: which
+//! expressions may be assigned to, and CPython's message when one may not.
+
+use super::{PResult, Parser};
+use crate::ast::{Constant, Expr, ExprKind};
+
+/// How CPython names an expression in "cannot assign to ..." (`_PyPegen_get_expr_name`).
+pub(crate) fn expr_name(e: &Expr) -> &'static str {
+    match &e.kind {
+        ExprKind::Attribute { .. } => "attribute",
+        ExprKind::Subscript { .. } => "subscript",
+        ExprKind::Starred(_) => "starred",
+        ExprKind::Name(_) => "name",
+        ExprKind::List(_) => "list",
+        ExprKind::Tuple(_) => "tuple",
+        ExprKind::Lambda { .. } => "lambda",
+        ExprKind::Call { .. } => "function call",
+        ExprKind::BoolOp { .. } | ExprKind::BinOp { .. } | ExprKind::UnaryOp { .. } => "expression",
+        ExprKind::GeneratorExp { .. } => "generator expression",
+        ExprKind::Yield(_) | ExprKind::YieldFrom(_) => "yield expression",
+        ExprKind::ListComp { .. } => "list comprehension",
+        ExprKind::SetComp { .. } => "set comprehension",
+        ExprKind::DictComp { .. } => "dict comprehension",
+        ExprKind::Dict(_) => "dict literal",
+        ExprKind::Set(_) => "set display",
+        ExprKind::FString(_) => "f-string expression",
+        ExprKind::Constant(Constant::None) => "None",
+        ExprKind::Constant(Constant::Bool(true)) => "True",
+        ExprKind::Constant(Constant::Bool(false)) => "False",
+        ExprKind::Constant(Constant::Ellipsis) => "ellipsis",
+        ExprKind::Constant(_) => "literal",
+        ExprKind::Compare { .. } => "comparison",
+        ExprKind::IfExp { .. } => "conditional expression",
+        ExprKind::NamedExpr { .. } => "named expression",
+        ExprKind::Slice { .. } => "slice",
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TargetsType {
+    Star,
+    Del,
+    For,
+}
+
+/// The first sub-expression that cannot be a target (`_PyPegen_get_invalid_target`).
+fn invalid_target(e: &Expr, ty: TargetsType) -> Option<&Expr> {
+    match &e.kind {
+        ExprKind::List(elts) | ExprKind::Tuple(elts) => {
+            elts.iter().find_map(|x| invalid_target(x, ty))
+        }
+        ExprKind::Starred(value) => {
+            if ty == TargetsType::Del {
+                Some(e)
+            } else {
+                invalid_target(value, ty)
+            }
+        }
+        ExprKind::Compare { left, ops, .. } => {
+            // `for x in y in z` / `a in b = c`: CPython blames the left side of `in`.
+            if ty == TargetsType::For && ops[0] == crate::ast::CmpOp::In {
+                return invalid_target(left, ty);
+            }
+            Some(e)
+        }
+        ExprKind::Name(_) | ExprKind::Subscript { .. } | ExprKind::Attribute { .. } => None,
+        _ => Some(e),
+    }
+}
+
+impl Parser {
+    /// An `=` target. `stmt`: a statement-level assignment, where CPython adds its
+    /// "Maybe you meant '=='" hint for a lone invalid target.
+    pub(super) fn check_assign_target(&mut self, t: &Expr, stmt: bool) -> PResult<()> {
+        if matches!(t.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_)) {
+            return Err(self.error_at(t.span, "assignment to yield expression not possible"));
+        }
+        if let ExprKind::Starred(_) = t.kind {
+            return Err(self.error_at(
+                t.span,
+                "starred assignment target must be in a list or tuple",
+            ));
+        }
+        let Some(bad) = invalid_target(t, TargetsType::Star) else {
+            return Ok(());
+        };
+        let what = expr_name(bad);
+        let simple = !matches!(
+            t.kind,
+            ExprKind::List(_)
+                | ExprKind::Tuple(_)
+                | ExprKind::GeneratorExp { .. }
+                | ExprKind::Constant(Constant::Bool(_) | Constant::None)
+        );
+        if stmt
+            && simple
+            && !matches!(
+                t.kind,
+                ExprKind::Compare { .. }
+                    | ExprKind::BoolOp { .. }
+                    | ExprKind::NamedExpr { .. }
+                    | ExprKind::IfExp { .. }
+                    | ExprKind::Lambda { .. }
+            )
+        {
+            return Err(self.error_at(
+                bad.span,
+                &format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"),
+            ));
+        }
+        Err(self.error_at(bad.span, &format!("cannot assign to {what}")))
+    }
+
+    pub(super) fn check_for_target(&mut self, t: &Expr) -> PResult<()> {
+        match invalid_target(t, TargetsType::For) {
+            None => Ok(()),
+            Some(bad) => {
+                let what = expr_name(bad);
+                Err(self.error_at(bad.span, &format!("cannot assign to {what}")))
+            }
+        }
+    }
+
+    pub(super) fn check_del_target(&mut self, t: &Expr) -> PResult<()> {
+        match invalid_target(t, TargetsType::Del) {
+            None => Ok(()),
+            Some(bad) => {
+                let what = expr_name(bad);
+                Err(self.error_at(bad.span, &format!("cannot delete {what}")))
+            }
+        }
+    }
+
+    pub(super) fn check_aug_target(&mut self, t: &Expr) -> PResult<()> {
+        match t.kind {
+            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
+            _ => {
+                let what = expr_name(t);
+                Err(self.error_at(
+                    t.span,
+                    &format!("'{what}' is an illegal expression for augmented assignment"),
+                ))
+            }
+        }
+    }
+
+    pub(super) fn check_ann_target(&mut self, t: &Expr) -> PResult<()> {
+        match t.kind {
+            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
+            ExprKind::Tuple(_) => {
+                Err(self.error_at(t.span, "only single target (not tuple) can be annotated"))
+            }
+            ExprKind::List(_) => {
+                Err(self.error_at(t.span, "only single target (not list) can be annotated"))
+            }
+            _ => Err(self.error_at(t.span, "illegal target for annotation")),
+        }
+    }
+}
