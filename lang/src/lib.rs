@@ -12,3 +12,4 @@ pub mod host;
 pub mod lexer;
 pub mod parser;
 pub mod syntax_error;
+pub mod text;

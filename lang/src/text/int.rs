@@ -1,0 +1,1 @@
+//! (being written: see text/mod.rs for what this module will hold)
