@@ -9,6 +9,10 @@ use crate::ast::Span;
 use crate::syntax_error::{SyntaxError, SyntaxErrorKind};
 use num_bigint::BigInt;
 
+/// The column of tokens CPython places at no column (DEDENT and ENDMARKER at the end
+/// of input): an error there is printed without a caret line.
+pub const NO_COL: u32 = u32::MAX;
+
 /// One token.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Token {
@@ -225,6 +229,7 @@ impl Lexer {
             col,
             end_col,
             text: self.line_text(line),
+            caret: true,
         }
     }
 
@@ -425,13 +430,14 @@ impl Lexer {
                     return Err(self.tab_error(line, tcol));
                 }
                 self.indents.push((col, altcol));
+                // CPython reports "unexpected indent" just before the first token.
                 self.tokens.push(Token {
                     tok: Tok::Indent,
                     span: Span {
                         line,
-                        col: 0,
+                        col: tcol - 1,
                         end_line: line,
-                        end_col: tcol,
+                        end_col: tcol - 1,
                     },
                 });
             } else {
@@ -513,27 +519,24 @@ impl Lexer {
                 },
             });
         }
-        let end_line = if col == 0 { line } else { line + 1 };
+        // CPython places the end of input on the last line, at no column.
+        let end_line = if col == 0 && line > 1 { line - 1 } else { line };
+        let eof = Span {
+            line: end_line,
+            col: NO_COL,
+            end_line,
+            end_col: NO_COL,
+        };
         while self.indents.len() > 1 {
             self.indents.pop();
             self.tokens.push(Token {
                 tok: Tok::Dedent,
-                span: Span {
-                    line: end_line,
-                    col: 0,
-                    end_line,
-                    end_col: 0,
-                },
+                span: eof,
             });
         }
         self.tokens.push(Token {
             tok: Tok::EndMarker,
-            span: Span {
-                line: end_line,
-                col: 0,
-                end_line,
-                end_col: 0,
-            },
+            span: eof,
         });
         Ok(())
     }

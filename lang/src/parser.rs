@@ -127,11 +127,17 @@ impl Parser {
     }
 
     /// The end of the last consumed token.
+    /// The span of the last consumed token that is not NEWLINE/INDENT/DEDENT (a compound
+    /// statement ends where its last statement ends).
     fn prev_end(&self) -> Span {
-        if self.pos == 0 {
-            return self.span();
+        let mut i = self.pos;
+        while i > 0 {
+            i -= 1;
+            if !matches!(self.toks[i].tok, Tok::Newline | Tok::Indent | Tok::Dedent) {
+                return self.toks[i].span;
+            }
         }
-        self.toks[self.pos - 1].span
+        self.span()
     }
 
     fn at_op(&mut self, op: &str) -> bool {
@@ -213,26 +219,43 @@ impl Parser {
     }
 
     fn error_kind(&self, kind: SyntaxErrorKind, span: Span, msg: &str) -> SyntaxError {
+        if span.col == lexer::NO_COL {
+            return SyntaxError {
+                kind,
+                msg: self.prefixed(msg),
+                filename: self.filename.clone(),
+                line: span.line,
+                col: 0,
+                end_col: 0,
+                text: self.line_text(span.line),
+                caret: false,
+            };
+        }
         let end_col = if span.end_line == span.line {
             span.end_col
         } else {
-            // A range over several lines: CPython underlines to the end of the first.
+            // A range over several lines: CPython underlines to the end of the first
+            // (counted in UTF-8 bytes, newline included).
             self.line_text(span.line)
-                .map_or(span.col + 1, |t| t.chars().count() as u32 + 1)
-        };
-        let msg = if self.in_fstring {
-            format!("f-string: {msg}")
-        } else {
-            msg.to_string()
+                .map_or(span.col + 1, |t| t.len() as u32)
         };
         SyntaxError {
             kind,
-            msg,
+            msg: self.prefixed(msg),
             filename: self.filename.clone(),
             line: span.line,
             col: span.col,
             end_col,
             text: self.line_text(span.line),
+            caret: true,
+        }
+    }
+
+    fn prefixed(&self, msg: &str) -> String {
+        if self.in_fstring && !msg.starts_with("f-string: ") {
+            format!("f-string: {msg}")
+        } else {
+            msg.to_string()
         }
     }
 
@@ -251,12 +274,7 @@ impl Parser {
             return e;
         }
         let span = self.span();
-        let mut e = self.error_at(span, "invalid syntax");
-        e.msg = "invalid syntax".into();
-        if self.in_fstring {
-            e.msg = "f-string: invalid syntax".into();
-        }
-        e
+        self.error_at(span, "invalid syntax")
     }
 
     /// If the parser stands on the tokenizer's error token, that error is the one to report.
@@ -296,8 +314,11 @@ impl Parser {
         if le.strength == LexErrorStrength::Strong {
             return le.error.clone();
         }
+        // An unclosed bracket opened before the line the parser had reached explains
+        // the error better (CPython compares with its last fetched token's line).
         if let Some((_, bline, _)) = le.open_bracket {
-            if e.line > bline && (le.eof_in_brackets || le.error.line >= e.line) {
+            let reached = self.toks[self.furthest.min(self.toks.len() - 1)].span.line;
+            if reached > bline {
                 return self.unclosed_bracket(le);
             }
         }
@@ -323,14 +344,11 @@ impl Parser {
     }
 
     fn unexpected_indent(&mut self) -> SyntaxError {
-        // CPython reports it at the first token of the indented line.
-        let span = self.nth(1).clone();
-        let _ = span;
-        let t = self.toks[(self.pos + 1).min(self.toks.len() - 1)].span;
         if let Some(e) = self.lex_error_at(self.pos + 1) {
             return e;
         }
-        self.error_kind(SyntaxErrorKind::IndentationError, t, "unexpected indent")
+        let span = self.span();
+        self.error_kind(SyntaxErrorKind::IndentationError, span, "unexpected indent")
     }
 
     fn lex_error_at(&self, i: usize) -> Option<SyntaxError> {
@@ -352,8 +370,8 @@ impl Parser {
                 "if" => Some(self.if_stmt()?),
                 "while" => Some(self.while_stmt()?),
                 "for" => Some(self.for_stmt()?),
-                "def" => Some(self.funcdef(Vec::new(), None)?),
-                "class" => Some(self.classdef(Vec::new(), None)?),
+                "def" => Some(self.funcdef(Vec::new())?),
+                "class" => Some(self.classdef(Vec::new())?),
                 "try" => Some(self.try_stmt()?),
                 "with" => Some(self.with_stmt()?),
                 _ => None,
@@ -914,7 +932,6 @@ impl Parser {
     }
 
     fn decorated(&mut self) -> PResult<Stmt> {
-        let start = self.span();
         let mut decorators = Vec::new();
         while self.eat_op("@") {
             decorators.push(self.named_expression()?);
@@ -924,15 +941,15 @@ impl Parser {
             self.advance();
         }
         if self.at_kw("def") {
-            self.funcdef(decorators, Some(start))
+            self.funcdef(decorators)
         } else if self.at_kw("class") {
-            self.classdef(decorators, Some(start))
+            self.classdef(decorators)
         } else {
             Err(self.invalid_syntax())
         }
     }
 
-    fn funcdef(&mut self, decorators: Vec<Expr>, start: Option<Span>) -> PResult<Stmt> {
+    fn funcdef(&mut self, decorators: Vec<Expr>) -> PResult<Stmt> {
         let def = self.advance().span;
         let (name, _) = self.name()?;
         self.expect_op("(")?;
@@ -955,11 +972,11 @@ impl Parser {
                 returns,
                 doc,
             }),
-            span: join(start.unwrap_or(def), self.prev_end()),
+            span: join(def, self.prev_end()),
         })
     }
 
-    fn classdef(&mut self, decorators: Vec<Expr>, start: Option<Span>) -> PResult<Stmt> {
+    fn classdef(&mut self, decorators: Vec<Expr>) -> PResult<Stmt> {
         let class = self.advance().span;
         let (name, _) = self.name()?;
         let (mut bases, mut keywords) = (Vec::new(), Vec::new());
@@ -977,7 +994,7 @@ impl Parser {
                 body,
                 decorators,
             },
-            span: join(start.unwrap_or(class), self.prev_end()),
+            span: join(class, self.prev_end()),
         })
     }
 }

@@ -37,6 +37,9 @@ pub struct SyntaxError {
     pub end_col: u32,
     /// The source line (without its newline), when there is one.
     pub text: Option<String>,
+    /// False when CPython knows no column (errors at the end of the input): then only
+    /// the source line is printed, without a caret line.
+    pub caret: bool,
 }
 
 impl SyntaxError {
@@ -45,11 +48,59 @@ impl SyntaxError {
     pub fn render(&self) -> String {
         let mut out = format!("  File \"{}\", line {}\n", self.filename, self.line);
         if let Some(text) = &self.text {
-            out.push_str(&render_text(text, self.col, self.end_col));
+            out.push_str(&self.render_text(text));
         }
         out.push_str(self.kind.name());
         out.push_str(": ");
         out.push_str(&self.msg);
+        out.push('\n');
+        out
+    }
+
+    /// CPython's `offset` attribute: 1-based, 0 when unknown.
+    pub fn offset(&self) -> u32 {
+        if self.caret {
+            self.col + 1
+        } else {
+            0
+        }
+    }
+
+    /// The source line and caret line as CPython's `print_error_text` writes them: leading
+    /// blanks stripped (the caret moves with them, and is left out if it falls among
+    /// them), the caret clipped to the line. Only a plain SyntaxError gets a range of
+    /// carets; its subclasses always get one.
+    fn render_text(&self, text: &str) -> String {
+        let lead = text
+            .chars()
+            .take_while(|c| matches!(c, ' ' | '\t' | '\x0c'))
+            .count();
+        let shown: String = text.chars().skip(lead).collect();
+        let mut out = format!("    {shown}\n");
+        let offset = i64::from(self.offset());
+        let end_offset = i64::from(self.end_col) + 1;
+        let carets = if self.kind == SyntaxErrorKind::SyntaxError && end_offset > offset {
+            end_offset - offset
+        } else {
+            1
+        };
+        // CPython works on UTF-8 bytes here but writes one space per unit of the
+        // (character) offset; the clip uses the byte length.
+        let mut col = offset - 1 - lead as i64;
+        let len = shown.len() as i64;
+        if col > len {
+            col = len;
+        }
+        if col < 0 {
+            return out;
+        }
+        out.push_str("    ");
+        for _ in 0..col {
+            out.push(' ');
+        }
+        for _ in 0..carets {
+            out.push('^');
+        }
         out.push('\n');
         out
     }
@@ -59,38 +110,4 @@ impl fmt::Display for SyntaxErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
-}
-
-/// The source line and caret line, as CPython's `print_error_text` writes them: leading
-/// blanks stripped (the caret moves with them), the caret clipped to the line's end.
-fn render_text(text: &str, col: u32, end_col: u32) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let lead = chars
-        .iter()
-        .take_while(|c| matches!(c, ' ' | '\t' | '\x0c'))
-        .count();
-    let shown: String = chars[lead..].iter().collect();
-    let len = (chars.len() - lead) as i64;
-    let mut offset = col as i64 - lead as i64;
-    let mut end = end_col as i64 - lead as i64;
-    if offset > len {
-        offset = len;
-    }
-    if end > len + 1 {
-        end = len + 1;
-    }
-    let mut out = format!("    {shown}\n");
-    if offset < 0 {
-        return out;
-    }
-    let carets = (end - offset).max(1);
-    out.push_str("    ");
-    for _ in 0..offset {
-        out.push(' ');
-    }
-    for _ in 0..carets {
-        out.push('^');
-    }
-    out.push('\n');
-    out
 }

@@ -1,12 +1,121 @@
-//! Parser tests: every lesson parses, the tree has the right shape, and syntax errors
-//! render exactly as CPython 3.11 prints them.
+//! Parser tests: every lesson parses; the tree matches CPython's (`ast.parse`, compared
+//! node by node with spans through `parser/pydump.py`); syntax errors render exactly
+//! as CPython 3.11 prints them when it runs the same file.
+
+#[path = "parser/dump.rs"]
+mod dump;
 
 use socklab_lang::parser::parse;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Writes `src` to a fresh file in the temp dir (bytes as given: CRLF, BOM, tabs survive).
+fn temp_script(src: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("socklab-parser-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let path = dir.join(format!("case{n}.py"));
+    std::fs::write(&path, src).expect("write script");
+    path
+}
+
+/// Collects every failing case of a test, so one run shows them all.
+#[derive(Default)]
+struct Cases {
+    failures: Vec<String>,
+}
+
+impl Cases {
+    fn tree(&mut self, src: &str) {
+        if let Err(e) = std::panic::catch_unwind(|| check_tree(src)) {
+            self.failures.push(panic_text(e));
+        }
+    }
+
+    fn error(&mut self, src: &str) {
+        if let Err(e) = std::panic::catch_unwind(|| check_syntax_error(src)) {
+            self.failures.push(panic_text(e));
+        }
+    }
+}
+
+impl Drop for Cases {
+    fn drop(&mut self) {
+        if !self.failures.is_empty() && !std::thread::panicking() {
+            panic!(
+                "{} case(s) failed:\n\n{}",
+                self.failures.len(),
+                self.failures.join("\n")
+            );
+        }
+    }
+}
+
+fn panic_text(e: Box<dyn std::any::Any + Send>) -> String {
+    e.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+/// Parses `src` with socklab and with CPython and compares the two trees, spans included.
+fn check_tree(src: &str) {
+    let path = temp_script(src);
+    let pydump = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parser/pydump.py");
+    let out = Command::new("python3")
+        .arg(pydump)
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "CPython rejects the case:\n{src}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let expected = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim_end()
+        .to_string();
+    let module = match parse(src, &path.display().to_string()) {
+        Ok(m) => m,
+        Err(e) => panic!("socklab rejects:\n{src}\n{}", e.render()),
+    };
+    let actual = dump::module(&module);
+    if actual != expected {
+        panic!("tree differs for:\n{src}\n--- CPython\n{expected}\n--- socklab\n{actual}\n");
+    }
+}
+
+/// Runs `src` (which must not be valid Python) under CPython and compares its stderr
+/// with socklab's rendering of the syntax error.
+fn check_syntax_error(src: &str) {
+    let path = temp_script(src);
+    let out = Command::new("python3")
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    let expected = String::from_utf8(out.stderr).expect("utf-8");
+    assert!(
+        !out.status.success() && expected.contains("Error"),
+        "CPython accepts the case:\n{src}"
+    );
+    let actual = match parse(src, &path.display().to_string()) {
+        Ok(_) => format!("(socklab parsed it)\n"),
+        Err(e) => e.render(),
+    };
+    if actual != expected {
+        panic!("syntax error differs for:\n{src}\n--- CPython\n{expected}--- socklab\n{actual}");
+    }
+}
 
 #[test]
 fn every_lesson_script_parses() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../lessons");
     let mut count = 0;
+    let mut c = Cases::default();
     for lesson in std::fs::read_dir(root).expect("lessons dir") {
         let dir = lesson.expect("entry").path();
         if !dir.is_dir() {
@@ -16,12 +125,223 @@ fn every_lesson_script_parses() {
             let path = file.expect("entry").path();
             if path.extension().is_some_and(|e| e == "py") {
                 let src = std::fs::read_to_string(&path).expect("readable");
-                if let Err(e) = parse(&src, &path.display().to_string()) {
-                    panic!("{} does not parse:\n{}", path.display(), e.render());
-                }
+                c.tree(&src);
                 count += 1;
             }
         }
     }
     assert!(count >= 13, "found only {count} lesson scripts");
+}
+
+#[test]
+fn simple_statements() {
+    let mut c = Cases::default();
+    c.tree("x = 1\ny = x + 2\nprint(x, y)\n");
+    c.tree("a = b = c = 0\na += 1\nb -= 2; c *= 3;\n");
+    c.tree("x: int = 5\ny: 'str'\nself.a: int = 1\n");
+    c.tree("pass\nglobal a, b\ndel a, b[0], c.d\nassert x, 'msg'\nassert y\n");
+    c.tree("def f():\n    nonlocal q\n    return\n    return 1, 2\n    return *a, b\n");
+    c.tree("raise\nraise ValueError('x')\nraise E from None\n");
+    c.tree("x = yield\ny = yield 1\nz = yield from g()\n");
+}
+
+#[test]
+fn imports() {
+    let mut c = Cases::default();
+    c.tree("import socket\nimport os.path as p, sys\nfrom socket import *\n");
+    c.tree("from a.b import c as d, e\nfrom . import x\nfrom ..m import (y,\n  z,)\n");
+}
+
+#[test]
+fn compound_statements() {
+    let mut c = Cases::default();
+    c.tree("if a:\n    b\nelif c:\n    d\nelif e: f\nelse:\n    g\n");
+    c.tree("while x > 0:\n    x -= 1\n    if x: break\n    continue\nelse:\n    done()\n");
+    c.tree("for k, v in d.items():\n    print(k)\nelse:\n    pass\nfor (a, b), *c in x: pass\n");
+    c.tree("with open('f') as f, lock:\n    pass\nwith a as (b, c): pass\n");
+    c.tree("with (open('a') as f, open('b') as g):\n    pass\nwith (a): pass\n");
+    c.tree(
+        "try:\n    x()\nexcept (A, B) as e:\n    raise\nexcept C:\n    pass\nexcept:\n    y\nelse:\n    z\nfinally:\n    w\n",
+    );
+    c.tree("try:\n    pass\nfinally:\n    pass\n");
+}
+
+#[test]
+fn functions_and_classes() {
+    let mut c = Cases::default();
+    c.tree("def f(a, b=1, *args, c, d=2, **kw):\n    '''doc'''\n    return a\n");
+    c.tree("def g(a, /, b, *, c): pass\ndef h(x: int = 3, *a: str) -> bool: ...\n");
+    c.tree("@dec\n@dec.attr(1)\ndef f(): pass\n@cls_dec\nclass A(B, metaclass=M):\n    x = 1\n    def m(self):\n        super().m()\n");
+    c.tree("class E(Exception): pass\nclass F:\n    '''doc'''\n");
+    c.tree("f = lambda: 0\ng = lambda x, y=2, *a, k, **kw: x + y\nh = lambda *, k: k\n");
+}
+
+#[test]
+fn operators_and_precedence() {
+    let mut c = Cases::default();
+    c.tree("a = -2**2\nb = 2**-1\nc = 2**3**2\nd = not a == b\ne = -x.y[1]\n");
+    c.tree("x = a | b ^ c & d << 1 >> 2 + 3 - 4 * 5 / 6 // 7 % 8 @ m\n");
+    c.tree("x = a or b and not c\ny = a < b <= c != d\nz = a in b not in c is d is not e\n");
+    c.tree("x = a if b else c if d else e\ny = ~x + +x\n");
+    c.tree("if (n := len(a)) > 10: pass\nprint([y := 5, y ** 2])\n");
+}
+
+#[test]
+fn atoms_displays_and_comprehensions() {
+    let mut c = Cases::default();
+    c.tree("x = ()\ny = (1,)\nz = 1, 2,\nw = [1, 2, *r]\ns = {1, 2}\nd = {}\ne = {'a': 1, **f}\n");
+    c.tree(
+        "l = [x * 2 for x in range(10) if x % 2 if x > 3]\nn = [(i, j) for i in a for j in b]\n",
+    );
+    c.tree("s = {x for x in y}\nd = {k: v for k, v in x.items()}\ng = (x for x in y)\nt = sum(x for x in y)\n");
+    c.tree("a = b[1:2]\nc = d[::2]\ne = f[1:]\ng = h[:, 1]\ni = j[1:2:3, ...]\nk = l[-1]\nm = n[a, b]\n");
+    c.tree("f(a, *b, c=1, **d)\nf(*a, *b)\nf(x=1, *y)\nf(a)(b)[c].d\n");
+    c.tree("x = None, True, False, ...\ny = 0x1F + 0o17 + 0b101 + 1_000_000 + 1.5e-3 + .5 + 5. + 1E10\n");
+    c.tree("z = 123456789012345678901234567890 * 0xFFFFFFFFFFFFFFFFFFFFFFFF\n");
+}
+
+#[test]
+fn strings_and_bytes() {
+    let mut c = Cases::default();
+    c.tree("a = 'x' \"y\" '''z''' \"\"\"w\"\"\"\nb = b'\\x00\\xff' rb'\\n' Br'\\d'\n");
+    c.tree("c = '\\n\\t\\\\ \\' \\\" \\a\\b\\f\\v\\0\\101\\x41\\u4e2d\\U0001F600 \\q'\n");
+    c.tree("d = r'\\n' R'\\x' u'u' 'line\\\ncontinued'\n");
+    c.tree("e = '''multi\nline\n  string'''\nf = '中文' '，'\n");
+    c.tree("g = '\\N{BULLET} \\N{EM DASH}'\nh = b'\\q\\777'\n");
+}
+
+#[test]
+fn fstrings() {
+    let mut c = Cases::default();
+    c.tree("a = f'{x}'\nb = f\"{x!r:>10} {y=} {z = !s} {w=:5}\"\n");
+    c.tree("c = f'{{literal}} {x:{width}.{prec}f} {{{y}}}'\n");
+    c.tree("d = f'{\"nested\"} {d[\"k\"]} {a if b else c} {x, y} {(lambda: 1)}'\n");
+    c.tree("e = 'a' f'b{c}' 'd' f'{e}'\nf = rf'\\d{x}' fr'{y}\\n'\n");
+    c.tree("g = f'''{\n  x\n}''' f'{x:%H:%M}' f'{3.14!s:^{w}}' f''\n");
+    c.tree("h = f'{x:}' f'{x!r}' f'\\n{x}\\t' f'{x==1} {a>=b} {a!=b}'\n");
+}
+
+#[test]
+fn layout_and_encoding() {
+    let mut c = Cases::default();
+    c.tree("x = (1 +\n     2)\ny = [\n  1,\n  2,\n]\nz = 1 + \\\n    2\n");
+    c.tree(
+        "# comment\n\n\nif x:   # trailing\n\n    # indented comment\n    y = 1\n\n\n    z = 2\n",
+    );
+    c.tree("if x:\n\ty = 1\n\tif y:\n\t\tz = 2\n");
+    c.tree("x = 1\r\nif x:\r\n    y = '中'\r\n");
+    c.tree("\u{feff}print('bom')\n");
+    c.tree("print('no newline at end')");
+    c.tree("s = '中文字符'; t = f'{s}中{s}'  # 注释\nu = s + '，'\n");
+    c.tree("");
+    c.tree("\n\n# only comments\n");
+    c.tree("if a:\n    if b:\n        c\n    d\ne\n");
+    c.tree("x = 1if y else 2\n");
+}
+
+#[test]
+fn tokenizer_errors() {
+    let mut c = Cases::default();
+    c.error("x = 'abc\n");
+    c.error("x = 1\ny = \"abc\nz = 2\n");
+    c.error("x = '''abc\ndef\n");
+    c.error("x = \"\"\"abc\n\ny = 2");
+    c.error("print('hi'，'there')\n");
+    c.error("x = 1\nprint(x）\n");
+    c.error("x = 1abc\n");
+    c.error("x = 0777\n");
+    c.error("x = 1__0\n");
+    c.error("x = 0x\n");
+    c.error("x = 0o8\n");
+    c.error("x = 1e+\n");
+    c.error("x = 1.5j\n");
+    c.error("x = $\n");
+    c.error("x = 1 \\ 2\n");
+    c.error("x = 1 + \\");
+    c.error("print('中文'，x)\n");
+}
+
+#[test]
+fn bracket_errors() {
+    let mut c = Cases::default();
+    c.error("print('hello'\n");
+    c.error("x = [1, 2\ny = 3\n");
+    c.error("x = (1,\ny = 2\nz = 3\n");
+    c.error("print('hello'))\n");
+    c.error("x = [1, 2)\n");
+    c.error("x = (1,\n2]\n");
+    c.error("}\n");
+    c.error("foo(a, b\nif x:\n    pass\n");
+}
+
+#[test]
+fn indentation_errors() {
+    let mut c = Cases::default();
+    c.error("if x:\nprint(1)\n");
+    c.error("def f():\nreturn 1\n");
+    c.error("class A:\n\nx = 1\n");
+    c.error("for i in x:\n# c\nprint(i)\n");
+    c.error("while x:\n");
+    c.error("try:\n    x\nexcept:\ny\n");
+    c.error("x = 1\n    y = 2\n");
+    c.error("if x:\n    y = 1\n  z = 2\n");
+    c.error("if x:\n        y = 1\n    z = 2\n");
+    c.error("if x:\n\ty = 1\n        z = 2\n");
+    c.error("  x = 1\n");
+    c.error("if x:\n    pass\n        y\n");
+}
+
+#[test]
+fn parser_errors() {
+    let mut c = Cases::default();
+    c.error("if x\n    pass\n");
+    c.error("while True\n    pass\n");
+    c.error("def f()\n    pass\n");
+    c.error("for i in range(3)\n    pass\n");
+    c.error("class A\n    pass\n");
+    c.error("else:\n    pass\n");
+    c.error("x = = 1\n");
+    c.error("x = 1 +\n");
+    c.error("print 'hello'\n");
+    c.error("print \"a\", x\n");
+    c.error("f() = 1\n");
+    c.error("1 = x\n");
+    c.error("if x = 1:\n    pass\n");
+    c.error("print(a b)\n");
+    c.error("x = [1 2 3]\n");
+    c.error("f(a for a in b, c)\n");
+    c.error("f(a=1, b)\n");
+    c.error("f(**a, *b)\n");
+    c.error("def f(a=1, b): pass\n");
+    c.error("def f(a, a): pass\n");
+    c.error("x = 1 if y\n");
+    c.error("a, b += 1\n");
+    c.error("f() += 1\n");
+    c.error("for f() in x: pass\n");
+    c.error("del f()\n");
+    c.error("x = 'a' b'b'\n");
+    c.error("x = b'中'\n");
+    c.error("s = socket.socket(socket.AF_INET socket.SOCK_STREAM)\n");
+    c.error("try:\n    pass\nx = 1\n");
+    c.error("import\n");
+    c.error("from x import a,\n");
+    c.error("return x y\n");
+    c.error("x = (a b)\n");
+    c.error("x = {'a' 1}\n");
+    c.error("x = {'a': 1, 'b'}\n");
+    c.error("a b\n");
+}
+
+#[test]
+fn string_content_errors() {
+    let mut c = Cases::default();
+    c.error("x = '\\x4'\n");
+    c.error("x = '\\N{NO SUCH NAME}'\n");
+    c.error("x = b'\\x4'\n");
+    c.error("x = f'{}'\n");
+    c.error("x = f'{a b}'\n");
+    c.error("x = f'}'\n");
+    c.error("x = f'{x!z}'\n");
+    c.error("x = f'{x'\n");
+    c.error("x = f'{\\n}'\n");
 }

@@ -151,6 +151,7 @@ impl Parser {
             return self.lambda();
         }
         let start_pos = self.pos;
+        let start = self.span();
         let body = self.disjunction()?;
         if self.at_kw("if") {
             self.advance();
@@ -160,7 +161,7 @@ impl Parser {
                 return Err(self.error_at(span, "expected 'else' after 'if' expression"));
             }
             let orelse = self.expression()?;
-            let span = join(body.span, orelse.span);
+            let span = join(start, orelse.span);
             return Ok(mk(
                 ExprKind::IfExp {
                     test: Box::new(test),
@@ -210,6 +211,7 @@ impl Parser {
         if self.at_kw("lambda") {
             return self.lambda();
         }
+        let start = self.span();
         let body = self.disjunction()?;
         if self.eat_kw("if") {
             let test = self.disjunction()?;
@@ -217,7 +219,7 @@ impl Parser {
                 return Err(self.invalid_syntax());
             }
             let orelse = self.expression_plain()?;
-            let span = join(body.span, orelse.span);
+            let span = join(start, orelse.span);
             return Ok(mk(
                 ExprKind::IfExp {
                     test: Box::new(test),
@@ -261,6 +263,7 @@ impl Parser {
     }
 
     fn disjunction(&mut self) -> PResult<Expr> {
+        let start = self.span();
         let first = self.conjunction()?;
         if !self.at_kw("or") {
             return Ok(first);
@@ -269,7 +272,7 @@ impl Parser {
         while self.eat_kw("or") {
             values.push(self.conjunction()?);
         }
-        let span = join(values[0].span, values[values.len() - 1].span);
+        let span = join(start, self.prev_end());
         Ok(mk(
             ExprKind::BoolOp {
                 op: BoolOp::Or,
@@ -280,6 +283,7 @@ impl Parser {
     }
 
     fn conjunction(&mut self) -> PResult<Expr> {
+        let start = self.span();
         let first = self.inversion()?;
         if !self.at_kw("and") {
             return Ok(first);
@@ -288,7 +292,7 @@ impl Parser {
         while self.eat_kw("and") {
             values.push(self.inversion()?);
         }
-        let span = join(values[0].span, values[values.len() - 1].span);
+        let span = join(start, self.prev_end());
         Ok(mk(
             ExprKind::BoolOp {
                 op: BoolOp::And,
@@ -347,6 +351,7 @@ impl Parser {
     }
 
     fn comparison(&mut self) -> PResult<Expr> {
+        let start = self.span();
         let left = self.bitwise_or()?;
         let mut ops = Vec::new();
         let mut comparators = Vec::new();
@@ -357,7 +362,7 @@ impl Parser {
         if ops.is_empty() {
             return Ok(left);
         }
-        let span = join(left.span, comparators[comparators.len() - 1].span);
+        let span = join(start, self.prev_end());
         Ok(mk(
             ExprKind::Compare {
                 left: Box::new(left),
@@ -373,6 +378,7 @@ impl Parser {
         next: fn(&mut Parser) -> PResult<Expr>,
         ops: &[(&str, BinOp)],
     ) -> PResult<Expr> {
+        let start = self.span();
         let mut left = next(self)?;
         loop {
             self.touch();
@@ -385,7 +391,7 @@ impl Parser {
             };
             self.advance();
             let right = next(self)?;
-            let span = join(left.span, right.span);
+            let span = join(start, right.span);
             left = mk(
                 ExprKind::BinOp {
                     left: Box::new(left),
@@ -454,10 +460,11 @@ impl Parser {
     }
 
     fn power(&mut self) -> PResult<Expr> {
+        let start = self.span();
         let base = self.primary()?;
         if self.eat_op("**") {
             let exp = self.factor()?;
-            let span = join(base.span, exp.span);
+            let span = join(start, exp.span);
             return Ok(mk(
                 ExprKind::BinOp {
                     left: Box::new(base),
@@ -475,11 +482,14 @@ impl Parser {
         if self.at_kw("await") {
             return Err(self.invalid_syntax());
         }
+        // Trailers start where the atom's first token does (a parenthesized atom's
+        // own span leaves the parentheses out, but `(a).b` starts at the `(`).
+        let start = self.span();
         let mut e = self.atom()?;
         loop {
             if self.eat_op(".") {
                 let (attr, _) = self.name()?;
-                let span = join(e.span, self.prev_end());
+                let span = join(start, self.prev_end());
                 e = mk(
                     ExprKind::Attribute {
                         value: Box::new(e),
@@ -490,7 +500,7 @@ impl Parser {
             } else if self.eat_op("(") {
                 let (args, keywords) = self.call_args()?;
                 self.expect_op(")")?;
-                let span = join(e.span, self.prev_end());
+                let span = join(start, self.prev_end());
                 e = mk(
                     ExprKind::Call {
                         func: Box::new(e),
@@ -502,7 +512,7 @@ impl Parser {
             } else if self.eat_op("[") {
                 let index = self.slices()?;
                 self.expect_op("]")?;
-                let span = join(e.span, self.prev_end());
+                let span = join(start, self.prev_end());
                 e = mk(
                     ExprKind::Subscript {
                         value: Box::new(e),
@@ -571,6 +581,7 @@ impl Parser {
         let mut seen_kwunpack = false;
         while !self.at_op(")") {
             let start = self.span();
+            let start_pos = self.pos;
             if self.at_op("*") {
                 self.advance();
                 let value = self.expression()?;
@@ -605,7 +616,14 @@ impl Parser {
                 let e = self.named_expression_arg()?;
                 if self.at_kw("for") || self.at_kw("async") {
                     let generators = self.comprehension_clauses()?;
-                    let span = join(e.span, self.prev_end());
+                    // CPython's span for `f(x for x in y)` includes the call's parentheses.
+                    let open = self.toks[start_pos - 1].span;
+                    let close = if self.at_op(")") {
+                        self.span()
+                    } else {
+                        self.prev_end()
+                    };
+                    let span = join(open, close);
                     let g = mk(
                         ExprKind::GeneratorExp {
                             elt: Box::new(e),
@@ -919,7 +937,7 @@ impl Parser {
                 }
                 params.posonly = std::mem::take(&mut params.args);
             } else if self.eat_op("**") {
-                let p = self.param(annotations, start)?;
+                let p = self.param(annotations)?;
                 self.check_dup(&mut names, &p)?;
                 params.kwarg = Some(p);
                 self.eat_op(",");
@@ -942,16 +960,15 @@ impl Parser {
                 } else if self.at_op(close) {
                     return Err(self.error_at(start, "named arguments must follow bare *"));
                 } else {
-                    let p = self.param(annotations, start)?;
+                    let p = self.param(annotations)?;
                     self.check_dup(&mut names, &p)?;
                     params.vararg = Some(p);
                 }
             } else {
-                let mut p = self.param(annotations, start)?;
+                let mut p = self.param(annotations)?;
                 self.check_dup(&mut names, &p)?;
                 if self.eat_op("=") {
                     p.default = Some(self.expression()?);
-                    p.span = join(p.span, self.prev_end());
                     if !star {
                         seen_default = true;
                     }
@@ -973,8 +990,10 @@ impl Parser {
         Ok(params)
     }
 
-    fn param(&mut self, annotations: bool, start: Span) -> PResult<Param> {
-        let (name, _) = self.name()?;
+    /// A parameter's name and annotation (its span, as CPython's, leaves out `*`, `**`
+    /// and the default).
+    fn param(&mut self, annotations: bool) -> PResult<Param> {
+        let (name, start) = self.name()?;
         let annotation = if annotations && self.eat_op(":") {
             Some(self.expression()?)
         } else {
