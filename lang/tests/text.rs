@@ -4,7 +4,8 @@
 use num_bigint::BigInt;
 use socklab_lang::text::codec::{self, CodecError};
 use socklab_lang::text::format::{format_float, format_int, format_str, FormatSpec};
-use socklab_lang::text::{float, repr};
+use socklab_lang::text::percent::{self, ArgValue, Key, PercentArgs, PercentError};
+use socklab_lang::text::{float, int, repr};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -87,6 +88,7 @@ impl Py {
                 .collect();
             let want = String::from_utf8_lossy(&bytes);
             if *got != want {
+                let expr: String = expr.chars().take(300).collect();
                 failures.push(format!("{expr}\n   python: {want:?}\n  socklab: {got:?}"));
             }
         }
@@ -220,7 +222,7 @@ fn interesting_floats() -> Vec<f64> {
         1234.5,
         12345.678,
         -1e-7,
-        3.14159,
+        4.56789,
         2e16 + 8.0,
         255.0,
         65.0,
@@ -286,7 +288,7 @@ fn float_format_matches_cpython() {
 
 #[test]
 fn float_format_literals() {
-    assert_eq!(float::format(3.14159, ".2f").unwrap(), "3.14");
+    assert_eq!(float::format(4.56789, ".2f").unwrap(), "4.57");
     assert_eq!(float::format(100.0, ".3").unwrap(), "1e+02");
     assert_eq!(float::format(-0.0001, "z.1f").unwrap(), "0.0");
     assert_eq!(float::format(1234.5, "012,.2f").unwrap(), "0,001,234.50");
@@ -688,6 +690,503 @@ fn encode_matches_cpython() {
     ] {
         let got = codec_bytes(codec::encode("a", name, "strict"));
         py.case(format!("{ENCODE_PY}('a', {}, 'strict')", s(name)), got);
+    }
+    py.check();
+}
+
+/// A small model of Python values, enough to drive `%`-formatting from tests.
+#[derive(Clone, Debug)]
+enum V {
+    Int(i128),
+    Float(f64),
+    Str(&'static str),
+    Bytes(&'static [u8]),
+    Bool(bool),
+    None,
+    List(Vec<V>),
+    Tuple(Vec<V>),
+    Dict(Vec<(V, V)>),
+}
+
+impl V {
+    /// The Python expression for this value.
+    fn py(&self) -> String {
+        match self {
+            V::Int(n) => format!("({n})"),
+            V::Float(x) => f(*x),
+            V::Str(t) => s(t),
+            V::Bytes(v) => b(v),
+            V::Bool(v) => if *v { "True" } else { "False" }.to_string(),
+            V::None => "None".to_string(),
+            V::List(items) => format!(
+                "[{}]",
+                items.iter().map(V::py).collect::<Vec<_>>().join(", ")
+            ),
+            V::Tuple(items) => format!(
+                "({}{})",
+                items.iter().map(V::py).collect::<Vec<_>>().join(", "),
+                if items.len() == 1 { "," } else { "" }
+            ),
+            V::Dict(items) => format!(
+                "{{{}}}",
+                items
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", k.py(), v.py()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
+    fn repr(&self) -> String {
+        match self {
+            V::Int(n) => n.to_string(),
+            V::Float(x) => float::repr(*x),
+            V::Str(t) => repr::str_repr(t),
+            V::Bytes(v) => repr::bytes_repr(v),
+            V::Bool(v) => if *v { "True" } else { "False" }.to_string(),
+            V::None => "None".to_string(),
+            V::List(items) => format!(
+                "[{}]",
+                items.iter().map(V::repr).collect::<Vec<_>>().join(", ")
+            ),
+            V::Tuple(items) => format!(
+                "({}{})",
+                items.iter().map(V::repr).collect::<Vec<_>>().join(", "),
+                if items.len() == 1 { "," } else { "" }
+            ),
+            V::Dict(items) => format!(
+                "{{{}}}",
+                items
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", k.repr(), v.repr()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
+    fn str(&self) -> String {
+        match self {
+            V::Str(t) => t.to_string(),
+            other => other.repr(),
+        }
+    }
+
+    fn type_name(&self) -> &'static str {
+        match self {
+            V::Int(_) => "int",
+            V::Float(_) => "float",
+            V::Str(_) => "str",
+            V::Bytes(_) => "bytes",
+            V::Bool(_) => "bool",
+            V::None => "NoneType",
+            V::List(_) => "list",
+            V::Tuple(_) => "tuple",
+            V::Dict(_) => "dict",
+        }
+    }
+}
+
+struct Operand(V);
+
+impl PercentArgs for Operand {
+    type Arg = V;
+    type Error = String;
+
+    fn tuple_len(&self) -> Option<usize> {
+        match &self.0 {
+            V::Tuple(items) => Some(items.len()),
+            _ => None,
+        }
+    }
+
+    fn get(&mut self, index: usize) -> V {
+        match &self.0 {
+            V::Tuple(items) => items[index].clone(),
+            other => other.clone(),
+        }
+    }
+
+    fn is_mapping(&self) -> bool {
+        matches!(self.0, V::Dict(_) | V::List(_))
+    }
+
+    fn lookup(&mut self, key: Key<'_>) -> Result<V, String> {
+        let (wanted, shown) = match key {
+            Key::Str(k) => (k.as_bytes().to_vec(), repr::str_repr(k)),
+            Key::Bytes(k) => (k.to_vec(), repr::bytes_repr(k)),
+        };
+        match &self.0 {
+            V::Dict(items) => items
+                .iter()
+                .find(|(k, _)| match (k, key) {
+                    (V::Str(t), Key::Str(_)) => t.as_bytes() == wanted,
+                    (V::Bytes(t), Key::Bytes(_)) => *t == wanted,
+                    _ => false,
+                })
+                .map(|(_, v)| v.clone())
+                .ok_or(format!("KeyError: {shown}")),
+            _ => Err(format!(
+                "TypeError: list indices must be integers or slices, not {}",
+                if matches!(key, Key::Str(_)) {
+                    "str"
+                } else {
+                    "bytes"
+                }
+            )),
+        }
+    }
+
+    fn str(&mut self, arg: &V) -> Result<String, String> {
+        Ok(arg.str())
+    }
+
+    fn repr(&mut self, arg: &V) -> Result<String, String> {
+        Ok(arg.repr())
+    }
+
+    fn value(&mut self, arg: &V) -> Result<ArgValue, String> {
+        Ok(match arg {
+            V::Int(n) => ArgValue::Int(BigInt::from(*n)),
+            V::Bool(v) => ArgValue::Int(BigInt::from(u8::from(*v))),
+            V::Float(x) => ArgValue::Float(*x),
+            V::Str(t) => ArgValue::Str(t.to_string()),
+            V::Bytes(v) => ArgValue::Bytes(v.to_vec()),
+            _ => ArgValue::Other,
+        })
+    }
+
+    fn type_name(&mut self, arg: &V) -> String {
+        arg.type_name().to_string()
+    }
+}
+
+fn percent_cases() -> Vec<(&'static str, V)> {
+    use V::*;
+    let t = |items: Vec<V>| Tuple(items);
+    vec![
+        ("%s", t(vec![Str("x")])),
+        ("%s %s", t(vec![Str("a")])),
+        ("%s", t(vec![Str("a"), Str("b")])),
+        ("%d", t(vec![Str("1")])),
+        ("%d", t(vec![Bytes(b"1")])),
+        ("%x", t(vec![Float(1.5)])),
+        ("%x", t(vec![Float(3.0)])),
+        ("%c", t(vec![Int(300)])),
+        ("%c", t(vec![Int(0x110000)])),
+        ("%c", t(vec![Int(-1)])),
+        ("%c", t(vec![Str("ab")])),
+        ("%c", t(vec![Str("")])),
+        ("%c", t(vec![Float(1.5)])),
+        ("%3c|%-3c|%.3c", t(vec![Int(65), Str("B"), Int(0x4f60)])),
+        ("%(a)s", t(vec![Int(1)])),
+        ("%y", t(vec![Int(1)])),
+        ("%\u{4f60}", t(vec![Int(1)])),
+        ("%\x01|%\x7f", t(vec![Int(1)])),
+        ("%", t(vec![])),
+        ("abc%", t(vec![])),
+        ("%(a", Dict(vec![(Str("a"), Int(1))])),
+        ("%r %a", t(vec![Str("你"), Str("é")])),
+        (
+            "%5.1f|%-6d|%06.2f",
+            t(vec![Float(4.56789), Int(42), Float(-1.5)]),
+        ),
+        ("%*d", t(vec![Str("x"), Int(1)])),
+        (
+            "%*d|%-*d|%*d",
+            t(vec![Int(5), Int(1), Int(4), Int(2), Int(-4), Int(3)]),
+        ),
+        (
+            "%.*f|%*.*f",
+            t(vec![
+                Int(2),
+                Float(4.56789),
+                Int(-8),
+                Int(2),
+                Float(4.56789),
+            ]),
+        ),
+        ("%d", t(vec![Float(f64::NAN)])),
+        ("%d", t(vec![Float(f64::INFINITY)])),
+        ("%f", t(vec![Str("x")])),
+        ("%f", t(vec![None])),
+        ("%s", Int(5)),
+        ("%(a)s %s", Dict(vec![(Str("a"), Int(1))])),
+        ("hello", Int(5)),
+        ("hello", t(vec![])),
+        ("%s %s", Dict(vec![(Str("a"), Int(1))])),
+        ("%5%", t(vec![])),
+        ("%5%", t(vec![Int(1)])),
+        ("%(a)%", Dict(vec![(Str("a"), Int(1))])),
+        ("%s%%", t(vec![Int(1)])),
+        ("a%%b", Int(5)),
+        ("%s", Dict(vec![])),
+        ("%s", t(vec![t(vec![])])),
+        ("%s", t(vec![t(vec![Int(1), Int(2)])])),
+        (
+            "%(a)s %(b)r %(a)d",
+            Dict(vec![(Str("a"), Int(1)), (Str("b"), Str("x"))]),
+        ),
+        ("%(c)s", Dict(vec![(Str("a"), Int(1))])),
+        ("%(a)s", List(vec![Int(1)])),
+        ("%s %s", List(vec![Int(1), Int(2)])),
+        ("%05s|%-05d|%05c", t(vec![Str("a"), Int(3), Str("b")])),
+        ("%d %s %r", t(vec![Bool(true), Bool(false), None])),
+        (
+            "%.2s|%10.4r|%-8s|",
+            t(vec![Str("abc"), Str("abcdef"), Str("你好")]),
+        ),
+        ("%i %u", t(vec![Float(3.9), Float(-3.9)])),
+        ("%o %x %X", t(vec![Int(-8), Int(-255), Int(255)])),
+        (
+            "%#5x|%-#8o|%#08x|%#X|%#d",
+            t(vec![Int(255), Int(8), Int(255), Int(255), Int(5)]),
+        ),
+        (
+            "%+05d|% d|%-+5d|% 05d|%+ d",
+            t(vec![Int(3), Int(4), Int(5), Int(6), Int(7)]),
+        ),
+        (
+            "%.5d|%#.5x|%8.3d|%-8.3x|",
+            t(vec![Int(-3), Int(255), Int(-7), Int(10)]),
+        ),
+        (
+            "% 05.1f|%+.0f|%#.0f|%#g|%-8.2e|",
+            t(vec![
+                Float(1.25),
+                Float(2.5),
+                Int(3),
+                Float(1.0),
+                Float(-12.5),
+            ]),
+        ),
+        ("%e %E %g %G %f %F", t(vec![Float(12345.678); 6])),
+        (
+            "%g %g %g %G",
+            t(vec![
+                Float(1e-5),
+                Float(1e16),
+                Float(f64::INFINITY),
+                Float(f64::NAN),
+            ]),
+        ),
+        ("%010.3f|%-010.3f|%+010.3f", t(vec![Float(-4.56789); 3])),
+        ("%d", t(vec![Int(10i128.pow(30))])),
+        ("%x", t(vec![Int(-(2i128.pow(100)))])),
+        ("%ld %hd %Lf", t(vec![Int(1), Int(2), Float(3.0)])),
+        ("%s", t(vec![List(vec![Int(1), Str("a")])])),
+        ("%5s|%-5s|", t(vec![Float(0.1), None])),
+        ("%.0s|%.s|", t(vec![Str("abc"), Str("abc")])),
+        ("%99999999999999999999d", t(vec![Int(1)])),
+        ("%.99999999999999999999d", t(vec![Int(1)])),
+        ("%(a)s", Int(1)),
+        ("%(a)s", Str("x")),
+        ("%s=%05.1f", t(vec![Str("x"), Float(4.57)])),
+    ]
+}
+
+fn percent_result(r: Result<String, PercentError<String>>) -> String {
+    match r {
+        Ok(s) => format!("OK {s}"),
+        Err(PercentError::Text(e)) => format!("{}: {}", e.kind.name(), e.message),
+        Err(PercentError::Arg(e)) => e,
+    }
+}
+
+#[test]
+fn percent_format_str_matches_cpython() {
+    let mut py = Py::default();
+    for (fmt, operand) in percent_cases() {
+        let got = percent_result(percent::format(fmt, &mut Operand(operand.clone())));
+        py.case(
+            format!("X(lambda: 'OK ' + ({} % {}))", s(fmt), operand.py()),
+            got,
+        );
+    }
+    py.check();
+}
+
+fn bytes_operand(v: &V) -> V {
+    // The same cases for bytes: text arguments become bytes where the conversion is %s.
+    match v {
+        V::Str(t) if t.is_ascii() => V::Bytes(t.as_bytes().to_vec().leak()),
+        V::Tuple(items) => V::Tuple(items.iter().map(bytes_operand).collect()),
+        V::Dict(items) => V::Dict(
+            items
+                .iter()
+                .map(|(k, v)| (bytes_operand(k), bytes_operand(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn percent_format_bytes_matches_cpython() {
+    let mut py = Py::default();
+    let mut cases = percent_cases();
+    cases.push(("%s", V::Tuple(vec![V::Str("x")])));
+    cases.push((
+        "%b|%5b|%-5s|",
+        V::Tuple(vec![V::Bytes(b"a"), V::Bytes(b"b"), V::Bytes(b"\xff")]),
+    ));
+    cases.push(("%c%c", V::Tuple(vec![V::Int(255), V::Bytes(b"z")])));
+    cases.push(("%c", V::Tuple(vec![V::Int(256)])));
+    for (fmt, operand) in cases {
+        let fmt = fmt.as_bytes();
+        for operand in [operand.clone(), bytes_operand(&operand)] {
+            let got = match percent::format_bytes(fmt, &mut Operand(operand.clone())) {
+                Ok(out) => format!("OK {}", repr::bytes_repr(&out)),
+                Err(e) => percent_result(Err(e)),
+            };
+            py.case(
+                format!("X(lambda: 'OK ' + repr({} % {}))", b(fmt), operand.py()),
+                got,
+            );
+        }
+    }
+    py.check();
+}
+
+#[test]
+fn int_parse_matches_cpython() {
+    let long_ones = "1".repeat(4301);
+    let long_underscored = "1_".repeat(4300) + "1";
+    let exactly = "9".repeat(4300);
+    let long_hex = "f".repeat(5000);
+    let long_a = "a".repeat(300);
+    let cases: Vec<(&str, u32)> = vec![
+        ("0", 10),
+        ("-0", 10),
+        ("+17", 10),
+        ("  42\n", 10),
+        ("1_000", 10),
+        ("1__0", 10),
+        ("_1", 10),
+        ("1_", 10),
+        ("abc", 10),
+        ("abc", 16),
+        ("abc", 0),
+        ("abc", 37),
+        ("abc", 1),
+        ("010", 0),
+        ("00", 0),
+        ("0_0", 0),
+        ("0x1f", 0),
+        ("0X1F", 0),
+        ("0o17", 0),
+        ("0O17", 8),
+        ("0b101", 0),
+        ("0b101", 2),
+        ("0b", 0),
+        ("0b_", 0),
+        ("0x_1f", 16),
+        (" -0x_1f ", 16),
+        ("0x1f", 10),
+        ("z", 36),
+        ("Z", 36),
+        ("9", 8),
+        ("٣", 10),
+        (" \u{3000} 12\u{2003}", 10),
+        ("12\u{200b}", 10),
+        ("+ 1", 10),
+        ("1e5", 10),
+        ("", 10),
+        (" ", 10),
+        ("\0", 10),
+        ("1\0", 10),
+        ("１２", 10),
+        ("0x", 16),
+        ("-", 10),
+        ("1 2", 10),
+        (&long_ones, 10),
+        (&long_underscored, 10),
+        (&exactly, 10),
+        (&long_hex, 16),
+        (&long_a, 10),
+        ("12", 3),
+        ("٣٣", 16),
+    ];
+    let mut py = Py::default();
+    for (text, base) in cases {
+        let got = match int::parse(text, base) {
+            Ok(n) => match int::to_decimal(&n) {
+                Ok(text) => text.chars().take(50).collect(),
+                Err(e) => format!("ValueError: {e}"),
+            },
+            Err(e) => format!("{}: {}", e.kind.name(), e.message),
+        };
+        py.case(
+            format!("X(lambda: str(int({}, {base}))[:50])", s(text)),
+            got,
+        );
+    }
+    for (bytes, base) in [
+        (&b"12"[..], 10),
+        (b" 1_0 ", 10),
+        (b"x", 10),
+        (b"\xff", 10),
+        (b"\xd9\xa3", 10),
+        (b"0x10", 0),
+        (b"-7", 8),
+    ] {
+        let got = match int::parse_bytes(bytes, base) {
+            Ok(n) => n.to_string(),
+            Err(e) => format!("{}: {}", e.kind.name(), e.message),
+        };
+        py.case(format!("X(lambda: str(int({}, {base})))", b(bytes)), got);
+    }
+    py.check();
+}
+
+#[test]
+fn int_conversions_match_cpython() {
+    let mut py = Py::default();
+    let mut rng = Rng(7);
+    let mut values: Vec<BigInt> = vec![
+        big(0),
+        big(1),
+        big(-1),
+        big(255),
+        big(-255),
+        big(i128::MAX),
+        big(i128::MIN),
+    ];
+    for _ in 0..50 {
+        let digits: String = (0..1 + rng.below(60))
+            .map(|_| char::from(b'0' + rng.below(10) as u8))
+            .collect();
+        let n: BigInt = digits.parse().unwrap();
+        values.push(if rng.below(2) == 0 { -n } else { n });
+    }
+    values.push(BigInt::from(10).pow(4299));
+    values.push(BigInt::from(10).pow(4300));
+    values.push(-BigInt::from(10).pow(4300));
+    for n in &values {
+        let dec = int::to_decimal(n).unwrap_or_else(|e| format!("ValueError: {e}"));
+        let text = n.to_str_radix(16);
+        let lit = format!("int({}, 16)", s(&text));
+        py.case(format!("X(lambda: str({lit}))"), dec);
+        py.case(format!("hex({lit})"), int::hex(n));
+        py.case(format!("oct({lit})"), int::oct(n));
+        py.case(format!("bin({lit})"), int::bin(n));
+    }
+    for x in [
+        3.9,
+        -3.9,
+        1e20,
+        -0.5,
+        1.7976931348623157e308,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ] {
+        let got = match int::float_to_int(x) {
+            Ok(n) => n.to_string(),
+            Err(e) => format!("{}: {}", e.kind.name(), e.message),
+        };
+        py.case(format!("X(lambda: str(int({})))", f(x)), got);
     }
     py.check();
 }

@@ -377,7 +377,11 @@ pub fn format_int(n: &BigInt, spec: &FormatSpec) -> Result<String, TextError> {
         'X' => (16, "0X", 4),
         _ => (10, "", 3),
     };
-    let mut digits = n.magnitude().to_str_radix(radix);
+    let mut digits = if radix == 10 {
+        super::int::to_decimal(&BigInt::from_biguint(Sign::Plus, n.magnitude().clone()))?
+    } else {
+        n.magnitude().to_str_radix(radix)
+    };
     if ty == 'X' {
         digits.make_ascii_uppercase();
     }
