@@ -1,0 +1,15 @@
+import socket
+
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+print('SO_REUSEADDR:', srv.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR))
+srv.bind(('127.0.0.1', 24032))
+srv.listen(2)
+print('SO_ACCEPTCONN:', srv.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN))
+conn, _ = srv.accept()
+print('accepted socket SO_TYPE:', conn.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE))
+print('accepted socket nodelay:', conn.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+data = conn.recv(64)
+conn.sendall(data[::-1])
+conn.close()
+srv.close()
