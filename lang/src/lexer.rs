@@ -30,6 +30,8 @@ pub enum Tok {
     Imag(f64),
     Str(StrLit),
     Op(&'static str),
+    /// An ASCII character that starts no token (`$`, `?`, a lone `!`).
+    Unknown(char),
     Newline,
     Indent,
     Dedent,
@@ -175,9 +177,10 @@ fn is_id_continue(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
 }
 
-/// CPython's `is_potential_identifier_char`: any non-ASCII byte counts.
+/// What may not directly follow a number (CPython 3.11 lets non-ASCII characters
+/// through to be reported as invalid characters).
 fn is_potential_id_char(c: char) -> bool {
-    c == '_' || c.is_ascii_alphanumeric() || !c.is_ascii()
+    c == '_' || c.is_ascii_alphanumeric()
 }
 
 type LexResult<T> = Result<T, LexError>;
@@ -474,13 +477,12 @@ impl Lexer {
     }
 
     fn tab_error(&mut self, line: u32, col: u32) -> LexError {
-        let text_len = self.line_text(line).map_or(0, |t| t.chars().count() as u32);
         let e = self.make_error(
             SyntaxErrorKind::TabError,
             "inconsistent use of tabs and spaces in indentation".into(),
             line,
-            text_len,
-            text_len,
+            0,
+            0,
         );
         self.fail(LexErrorStrength::Weak, e, line, col)
     }
@@ -552,21 +554,27 @@ impl Lexer {
             .or_else(|| OPERATORS2.iter().find(|o| three.starts_with(**o)))
             .or_else(|| OPERATORS1.iter().find(|o| three.starts_with(**o)))
             .copied();
-        let Some(op) = op else {
-            let msg = if c.is_control() || c.is_whitespace() {
-                format!("invalid non-printable character U+{:04X}", c as u32)
-            } else {
-                format!("invalid character '{}' (U+{:04X})", c, c as u32)
-            };
+        let printable = !(c.is_control()
+            || (c.is_whitespace() && c != ' ')
+            || matches!(c as u32, 0xad | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064 | 0xfeff));
+        if !printable {
+            let msg = format!("invalid non-printable character U+{:04X}", c as u32);
             return Err(self.strong(msg, line, col, col));
-        };
-        if op == "!" {
-            // A lone '!' is only meaningful inside f-string fields (handled there).
-            let msg = "invalid syntax".to_string();
-            let e = self.make_error(SyntaxErrorKind::SyntaxError, msg, line, col, col + 1);
-            self.bump();
-            return Err(self.fail(LexErrorStrength::Weak, e, line, col));
         }
+        let op = match op {
+            Some("!") | None if c.is_ascii() => {
+                // `$`, `?`, a backtick, a lone `!`: CPython's tokenizer passes them on and
+                // the parser reports "invalid syntax" there.
+                self.bump();
+                self.push(Tok::Unknown(c), line, col);
+                return Ok(());
+            }
+            Some(op) => op,
+            None => {
+                let msg = format!("invalid character '{}' (U+{:04X})", c, c as u32);
+                return Err(self.strong(msg, line, col, col));
+            }
+        };
         for _ in 0..op.chars().count() {
             self.bump();
         }
@@ -619,14 +627,14 @@ impl Lexer {
             self.bump();
             self.bump();
             let digits = self.digits(radix, kind, true)?;
-            if digits.is_empty() {
-                return Err(self.number_error(kind));
-            }
             if let Some(d) = self.peek().filter(char::is_ascii_digit) {
                 if radix < 10 {
                     let msg = format!("invalid digit '{d}' in {kind} literal");
                     return Err(self.strong(msg, self.line, self.col, self.col));
                 }
+            }
+            if digits.is_empty() {
+                return Err(self.number_error(kind));
             }
             self.end_of_number(kind)?;
             let value = BigInt::parse_bytes(digits.as_bytes(), radix).expect("checked digits");

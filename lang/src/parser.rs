@@ -239,6 +239,21 @@ impl Parser {
             self.line_text(span.line)
                 .map_or(span.col + 1, |t| t.len() as u32)
         };
+        // CPython 3.11 converts the start of a parser error's range to characters but
+        // leaves its end in UTF-8 bytes: with Chinese text before the end, it prints
+        // more carets. Do the same.
+        let text = self.line_text(span.line);
+        let end_col = if span.end_line == span.line {
+            text.as_deref().map_or(end_col, |t| {
+                t.chars()
+                    .take(end_col as usize)
+                    .map(char::len_utf8)
+                    .sum::<usize>() as u32
+                    + end_col.saturating_sub(t.chars().count() as u32)
+            })
+        } else {
+            end_col
+        };
         SyntaxError {
             kind,
             msg: self.prefixed(msg),
@@ -246,7 +261,7 @@ impl Parser {
             line: span.line,
             col: span.col,
             end_col,
-            text: self.line_text(span.line),
+            text,
             caret: true,
         }
     }
@@ -646,7 +661,7 @@ impl Parser {
                 break;
             }
             if !paren && self.at_stmt_end() {
-                let span = self.prev_end();
+                let span = self.span();
                 return Err(self.error_at(
                     span,
                     "trailing comma not allowed without surrounding parentheses",

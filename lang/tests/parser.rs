@@ -103,7 +103,7 @@ fn check_syntax_error(src: &str) {
         "CPython accepts the case:\n{src}"
     );
     let actual = match parse(src, &path.display().to_string()) {
-        Ok(_) => format!("(socklab parsed it)\n"),
+        Ok(_) => "(socklab parsed it)\n".to_string(),
         Err(e) => e.render(),
     };
     if actual != expected {
@@ -254,8 +254,16 @@ fn tokenizer_errors() {
     c.error("x = 0x\n");
     c.error("x = 0o8\n");
     c.error("x = 1e+\n");
-    c.error("x = 1.5j\n");
     c.error("x = $\n");
+    c.error("x = a ? b\n");
+    c.error("x = 1 ! 2\n");
+    c.error("x = 1\u{a0}+ 2\n");
+    c.error("x = 1\u{3000}+ 2\n");
+    c.error("x = 1 +\u{200b} 2\n");
+    c.error("x = 1 + \u{1} 2\n");
+    c.error("print（'hi'）\n");
+    c.error("x = 1，2\n");
+    c.error("x = a，b\n");
     c.error("x = 1 \\ 2\n");
     c.error("x = 1 + \\");
     c.error("print('中文'，x)\n");
@@ -344,4 +352,11 @@ fn string_content_errors() {
     c.error("x = f'{x!z}'\n");
     c.error("x = f'{x'\n");
     c.error("x = f'{\\n}'\n");
+}
+
+#[test]
+fn imaginary_literals_are_reported() {
+    let e = parse("x = 1.5j\n", "t.py").expect_err("not supported");
+    assert_eq!(e.msg, "imaginary numbers are not supported by socklab");
+    assert_eq!((e.line, e.col), (1, 4));
 }

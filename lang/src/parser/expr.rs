@@ -586,9 +586,8 @@ impl Parser {
                 self.advance();
                 let value = self.expression()?;
                 if seen_kwunpack {
-                    let span = join(start, value.span);
                     return Err(self.error_at(
-                        span,
+                        start,
                         "iterable argument unpacking follows keyword argument unpacking",
                     ));
                 }
@@ -632,12 +631,16 @@ impl Parser {
                         span,
                     );
                     if !(args.is_empty() && keywords.is_empty()) || self.at_op(",") {
-                        let only = args.is_empty() && keywords.is_empty();
-                        if !(only && self.at_op(",") && matches!(self.nth(1), Tok::Op(")"))) {
-                            return Err(
-                                self.error_at(g.span, "Generator expression must be parenthesized")
-                            );
-                        }
+                        let ExprKind::GeneratorExp { elt, generators } = &g.kind else {
+                            unreachable!()
+                        };
+                        let last = generators.last().expect("one clause");
+                        let end = last.ifs.last().unwrap_or(&last.iter).span;
+                        return Err(self.error_range(
+                            elt.span,
+                            end,
+                            "Generator expression must be parenthesized",
+                        ));
                     }
                     args.push(g);
                 } else {
@@ -647,7 +650,9 @@ impl Parser {
                         } else {
                             "positional argument follows keyword argument"
                         };
-                        return Err(self.error_at(e.span, msg));
+                        // CPython reports it where its second try stopped: at the `)`.
+                        let close = self.closing_bracket();
+                        return Err(self.error_at(close, msg));
                     }
                     args.push(e);
                 }
@@ -657,6 +662,24 @@ impl Parser {
             }
         }
         Ok((args, keywords))
+    }
+
+    /// The span of the bracket that closes the innermost open one at the current
+    /// position (or of the end of the line if there is none).
+    fn closing_bracket(&mut self) -> Span {
+        let level = self.levels[self.pos.saturating_sub(1)];
+        let mut i = self.pos;
+        while i < self.toks.len() - 1 {
+            if matches!(self.toks[i].tok, Tok::Op(")" | "]" | "}")) && self.levels[i] < level {
+                break;
+            }
+            if matches!(self.toks[i].tok, Tok::Newline | Tok::Error) {
+                break;
+            }
+            i += 1;
+        }
+        self.furthest = self.furthest.max(i);
+        self.toks[i].span
     }
 
     /// A positional argument; `f(a.b=1)` gets CPython's hint.
@@ -879,7 +902,14 @@ impl Parser {
                 let k = self.expression()?;
                 if !self.at_op(":") {
                     if self.at_op("}") || self.at_op(",") {
-                        let span = k.span;
+                        // CPython points at the key's last character.
+                        let col = k.span.end_col.saturating_sub(1);
+                        let span = Span {
+                            line: k.span.end_line,
+                            col,
+                            end_line: k.span.end_line,
+                            end_col: col,
+                        };
                         return Err(self.error_at(span, "':' expected after dictionary key"));
                     }
                     return Err(self.invalid_syntax());

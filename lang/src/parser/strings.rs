@@ -280,7 +280,7 @@ impl Parser {
         let span = join(start, lits[lits.len() - 1].1);
         let any_bytes = lits.iter().any(|(l, _)| l.bytes);
         if any_bytes && lits.iter().any(|(l, _)| !l.bytes) {
-            return Err(self.error_at(span, "cannot mix bytes and nonbytes literals"));
+            return Err(self.string_error("cannot mix bytes and nonbytes literals".into()));
         }
         let mut pieces = Vec::new();
         for (lit, lspan) in &lits {
@@ -342,8 +342,7 @@ impl Parser {
 
     fn piece(&mut self, lit: &StrLit, span: Span) -> PResult<Piece> {
         if lit.bytes {
-            if let Some(bad) = lit.body.chars().find(|c| !c.is_ascii()) {
-                let _ = bad;
+            if !lit.body.is_ascii() {
                 return Err(self.error_at(span, "bytes can only contain ASCII literal characters"));
             }
             return decode_bytes(&lit.body, lit.raw)
@@ -351,7 +350,7 @@ impl Parser {
                 .map_err(|e| self.string_error(format!("(value error) {}", e.0)));
         }
         if lit.fstring {
-            return self.fstring(lit, span).map(Piece::F);
+            return self.fstring(lit).map(Piece::F);
         }
         if lit.raw {
             return Ok(Piece::Str(lit.body.clone()));
@@ -361,7 +360,7 @@ impl Parser {
             .map_err(|e| self.string_error(format!("(unicode error) {}", e.0)))
     }
 
-    fn fstring(&mut self, lit: &StrLit, span: Span) -> PResult<Vec<FStringPart>> {
+    fn fstring(&mut self, lit: &StrLit) -> PResult<Vec<FStringPart>> {
         let chars: Vec<char> = lit.body.chars().collect();
         // Where each char sits in the file.
         let mut pos = Vec::with_capacity(chars.len() + 1);
@@ -381,7 +380,6 @@ impl Parser {
             pos,
             i: 0,
             lit,
-            span,
         };
         let parts = self.fstring_parts(&mut f, 0)?;
         Ok(parts)
@@ -460,12 +458,15 @@ impl Parser {
         Ok(())
     }
 
-    fn fstring_error(&mut self, f: &FScan, msg: &str) -> SyntaxError {
-        let span = f.span;
-        let msg = format!("f-string: {msg}");
-        let mut e = self.error_at(span, &msg);
-        e.msg = msg;
-        e
+    /// An error CPython finds while splitting an f-string: reported, like other string
+    /// errors, at the token after the strings.
+    fn fstring_error(&mut self, _f: &FScan, msg: &str) -> SyntaxError {
+        let msg = if msg.starts_with("expression part") {
+            format!("f-string {msg}")
+        } else {
+            format!("f-string: {msg}")
+        };
+        self.string_error(msg)
     }
 
     /// One `{expr[=][!c][:spec]}` field; `f.i` is just after the `{`.
@@ -666,7 +667,6 @@ struct FScan<'a> {
     pos: Vec<(u32, u32)>,
     i: usize,
     lit: &'a StrLit,
-    span: Span,
 }
 
 fn push_literal(parts: &mut Vec<FStringPart>, s: String) {

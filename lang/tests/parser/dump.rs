@@ -136,7 +136,6 @@ fn kw(k: &Keyword, spans: bool) -> String {
 /// One expression.
 pub fn e(n: &Expr, spans: bool) -> String {
     let ee = |x: &Expr| e(x, spans);
-    let eb = |x: &Box<Expr>| e(x, spans);
     let r = match &n.kind {
         ExprKind::Name(id) => format!("Name({id})"),
         ExprKind::Constant(c) => format!("Const({})", constant(c)),
@@ -157,9 +156,9 @@ pub fn e(n: &Expr, spans: bool) -> String {
         ExprKind::Subscript { value, index } => format!("Subscript({}, {})", ee(value), ee(index)),
         ExprKind::Slice { lower, upper, step } => format!(
             "Slice({}, {}, {})",
-            opt(lower, eb),
-            opt(upper, eb),
-            opt(step, eb)
+            opt(lower, |x| ee(x)),
+            opt(upper, |x| ee(x)),
+            opt(step, |x| ee(x))
         ),
         ExprKind::Call {
             func,
@@ -218,7 +217,7 @@ pub fn e(n: &Expr, spans: bool) -> String {
             lst(generators, |g| comp(g, spans))
         ),
         ExprKind::NamedExpr { target, value } => format!("NamedExpr({target}, {})", ee(value)),
-        ExprKind::Yield(v) => format!("Yield({})", opt(v, eb)),
+        ExprKind::Yield(v) => format!("Yield({})", opt(v, |x| ee(x))),
         ExprKind::YieldFrom(v) => format!("YieldFrom({})", ee(v)),
     };
     r + &sp(n.span, spans)
