@@ -1,1 +1,38 @@
-//! The socklab page (to be written).
+//! The socklab page: lesson library, editors, consoles and the live wire view, in WebAssembly.
+//!
+//! Layout:
+//! * [`app`]: the page state and its one `update(Msg)`; runs scripts slice by slice;
+//! * [`dom`]: element helpers, owned listeners, the message queue;
+//! * [`editor`], [`wire_view`]: the editor and the sequence diagram on the page;
+//! * [`wire`], [`highlight`], [`bytes_view`], [`share`], [`i18n`]: pure logic, tested natively;
+//! * [`net`]: where socket ops go — [`mock`] (in-page) or the relay.
+
+pub mod app;
+pub mod bytes_view;
+pub mod dom;
+pub mod editor;
+pub mod highlight;
+pub mod i18n;
+pub mod mock;
+pub mod net;
+pub mod share;
+pub mod vm;
+pub mod wire;
+pub mod wire_view;
+
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The page's runtime lives as long as the page.
+    static RUNTIME: std::cell::RefCell<Option<std::rc::Rc<dom::Runtime>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Entry point: called once when the module is loaded.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let rt = dom::start_runtime(|dispatch| {
+        app::App::new(dispatch, Box::new(mock::MockNet::default()), "relay_mock")
+    });
+    RUNTIME.with(|r| *r.borrow_mut() = Some(rt));
+}
