@@ -13,3 +13,21 @@ pub mod lexer;
 pub mod parser;
 pub mod syntax_error;
 pub mod text;
+
+pub mod builtins;
+pub mod call;
+pub mod code;
+pub mod compile;
+pub mod exc;
+mod exec;
+pub mod format;
+mod interp;
+pub mod modules;
+pub mod ops;
+pub mod suggest;
+pub mod types;
+pub mod value;
+pub mod vm;
+
+pub use interp::{Interpreter, Status};
+pub use vm::Limits;
