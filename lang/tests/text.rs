@@ -5,7 +5,7 @@ use num_bigint::BigInt;
 use socklab_lang::text::codec::{self, CodecError};
 use socklab_lang::text::format::{format_float, format_int, format_str, FormatSpec};
 use socklab_lang::text::percent::{self, ArgValue, Key, PercentArgs, PercentError};
-use socklab_lang::text::{float, int, repr};
+use socklab_lang::text::{bytes, float, int, repr, strings};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -88,8 +88,7 @@ impl Py {
                 .collect();
             let want = String::from_utf8_lossy(&bytes);
             if *got != want {
-                let expr: String = expr.chars().take(300).collect();
-                failures.push(format!("{expr}\n   python: {want:?}\n  socklab: {got:?}"));
+                failures.push(describe_difference(expr, &want, got));
             }
         }
         assert!(
@@ -105,6 +104,25 @@ impl Py {
                 .join("\n")
         );
     }
+}
+
+/// A failure report: the expression and, for long texts, the neighbourhood of the first difference.
+fn describe_difference(expr: &str, want: &str, got: &str) -> String {
+    let expr: String = expr.chars().take(200).collect();
+    let w: Vec<char> = want.chars().collect();
+    let g: Vec<char> = got.chars().collect();
+    let first = w.iter().zip(&g).take_while(|(a, b)| a == b).count();
+    let from = first.saturating_sub(40);
+    let show = |v: &[char]| {
+        v[from.min(v.len())..(first + 40).min(v.len())]
+            .iter()
+            .collect::<String>()
+    };
+    format!(
+        "{expr}\n  first difference at char {first}\n   python: {:?}\n  socklab: {:?}",
+        show(&w),
+        show(&g)
+    )
 }
 
 /// A deterministic pseudo-random sequence (xorshift), so failures reproduce.
@@ -1187,6 +1205,434 @@ fn int_conversions_match_cpython() {
             Err(e) => format!("{}: {}", e.kind.name(), e.message),
         };
         py.case(format!("X(lambda: str(int({})))", f(x)), got);
+    }
+    py.check();
+}
+
+fn str_list(items: &[&str]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|t| repr::str_repr(t))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn bytes_list(items: &[&[u8]]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|t| repr::bytes_repr(t))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn py_bool(v: bool) -> String {
+    if v { "True" } else { "False" }.to_string()
+}
+
+/// A str predicate method and socklab's implementation of it.
+type StrPredicate = (&'static str, fn(&str) -> bool);
+
+const STR_PREDICATES: &[StrPredicate] = &[
+    ("isdigit", strings::isdigit),
+    ("isdecimal", strings::isdecimal),
+    ("isnumeric", strings::isnumeric),
+    ("isalpha", strings::isalpha),
+    ("isalnum", strings::isalnum),
+    ("isspace", strings::isspace),
+    ("isprintable", strings::isprintable),
+    ("isascii", strings::isascii),
+    ("isupper", strings::isupper),
+    ("islower", strings::islower),
+    ("istitle", strings::istitle),
+    ("isidentifier", strings::isidentifier),
+];
+
+/// A bytes predicate method and socklab's implementation of it.
+type BytesPredicate = (&'static str, fn(&[u8]) -> bool);
+
+const BYTES_PREDICATES: &[BytesPredicate] = &[
+    ("isdigit", bytes::isdigit),
+    ("isalpha", bytes::isalpha),
+    ("isalnum", bytes::isalnum),
+    ("isspace", bytes::isspace),
+    ("isupper", bytes::isupper),
+    ("islower", bytes::islower),
+    ("istitle", bytes::istitle),
+];
+
+const STR_SAMPLES: &[&str] = &[
+    "",
+    " ",
+    "  hello  world  ",
+    "a,b,,c",
+    ",a,",
+    "aaa",
+    "\tx\ty\n\tz\r\t",
+    "a\r\nb\rc\nd\x0be\x0cf\x1cg\u{85}h\u{2028}i\u{2029}j\n",
+    "ΟΔΟΣ ΣΑΣ Σ.Σ'",
+    "straße ǆemal ﬁne ŉ",
+    "Hello World",
+    "hELLO wORLD 3rd",
+    "你好 世界",
+    "\u{3000}x\u{3000}y\u{a0}",
+    "123",
+    "²³",
+    "½五",
+    "٣٤",
+    "_变量1",
+    "1abc",
+    "ǅungla",
+    "ᾈ ᾳ",
+    "A\u{301}b",
+    "-42",
+    "+7",
+    "MiXeD CaSe",
+    "they're bill's",
+    "İI",
+    "a\u{345}\u{3a3}",
+    "line\r\n",
+    "x\u{0}y",
+    "e\u{301}Σ",
+    "ΑΣ\u{301}",
+    "A1B2",
+    "ABC",
+    "abc",
+];
+
+#[test]
+fn str_methods_match_cpython() {
+    let mut py = Py::default();
+    for &text in STR_SAMPLES {
+        let v = s(text);
+        let split_cases: [(Option<&str>, i64); 7] = [
+            (None, -1),
+            (None, 0),
+            (None, 1),
+            (Some(","), -1),
+            (Some(","), 1),
+            (Some("a"), 2),
+            (Some(""), -1),
+        ];
+        for (sep, maxsplit) in split_cases {
+            let sep_py = sep.map_or("None".to_string(), s);
+            let got = result_text(
+                strings::split(text, sep, maxsplit).map(|l| str_list(&l)),
+                "ValueError",
+            );
+            py.case(
+                format!("X(lambda: repr({v}.split({sep_py}, {maxsplit})))"),
+                got,
+            );
+            let got = result_text(
+                strings::rsplit(text, sep, maxsplit).map(|l| str_list(&l)),
+                "ValueError",
+            );
+            py.case(
+                format!("X(lambda: repr({v}.rsplit({sep_py}, {maxsplit})))"),
+                got,
+            );
+        }
+        for keep in [false, true] {
+            py.case(
+                format!("repr({v}.splitlines({}))", py_bool(keep)),
+                str_list(&strings::splitlines(text, keep)),
+            );
+        }
+        for chars in [None, Some(" ad"), Some(""), Some("\t\n")] {
+            let c = chars.map_or("None".to_string(), s);
+            py.case(
+                format!("repr({v}.strip({c}))"),
+                repr::str_repr(strings::strip(text, chars)),
+            );
+            py.case(
+                format!("repr({v}.lstrip({c}))"),
+                repr::str_repr(strings::lstrip(text, chars)),
+            );
+            py.case(
+                format!("repr({v}.rstrip({c}))"),
+                repr::str_repr(strings::rstrip(text, chars)),
+            );
+        }
+        for tab in [8, 4, 1, 0, -1] {
+            py.case(
+                format!("repr({v}.expandtabs({tab}))"),
+                repr::str_repr(&strings::expandtabs(text, tab)),
+            );
+        }
+        py.case(
+            format!("repr({v}.title())"),
+            repr::str_repr(&strings::title(text)),
+        );
+        py.case(
+            format!("repr({v}.capitalize())"),
+            repr::str_repr(&strings::capitalize(text)),
+        );
+        py.case(
+            format!("repr({v}.swapcase())"),
+            repr::str_repr(&strings::swapcase(text)),
+        );
+        py.case(
+            format!("repr({v}.lower())"),
+            repr::str_repr(&strings::lower(text)),
+        );
+        py.case(
+            format!("repr({v}.upper())"),
+            repr::str_repr(&strings::upper(text)),
+        );
+        for width in [-1, 0, 5, 10, 11, 20] {
+            py.case(
+                format!("repr({v}.center({width}, '*'))"),
+                repr::str_repr(&strings::center(text, width, '*')),
+            );
+            py.case(
+                format!("repr({v}.ljust({width}, '你'))"),
+                repr::str_repr(&strings::ljust(text, width, '你')),
+            );
+            py.case(
+                format!("repr({v}.rjust({width}))"),
+                repr::str_repr(&strings::rjust(text, width, ' ')),
+            );
+            py.case(
+                format!("repr({v}.zfill({width}))"),
+                repr::str_repr(&strings::zfill(text, width)),
+            );
+        }
+        for (old, new, count) in [
+            ("l", "L", -1),
+            ("", "-", -1),
+            ("", "-", 2),
+            ("a", "", 1),
+            ("Σ", "s", 0),
+        ] {
+            py.case(
+                format!("repr({v}.replace({}, {}, {count}))", s(old), s(new)),
+                repr::str_repr(&strings::replace(text, old, new, count)),
+            );
+        }
+        let predicates = STR_PREDICATES;
+        for &(name, pred) in predicates {
+            py.case(format!("repr({v}.{name}())"), py_bool(pred(text)));
+        }
+    }
+    py.check();
+}
+
+#[test]
+fn char_classes_and_case_maps_match_cpython_for_every_code_point() {
+    let mut py = Py::default();
+    let predicates = STR_PREDICATES;
+    let mut cp = 0u32;
+    while cp < 0x110000 {
+        let chars: Vec<char> = (cp..cp + 8192).filter_map(char::from_u32).collect();
+        let chunk: String = chars.iter().collect();
+        for &(name, pred) in predicates {
+            let got: String = chars
+                .iter()
+                .map(|c| if pred(&c.to_string()) { '1' } else { '0' })
+                .collect();
+            py.case(
+                format!("''.join('1' if c.{name}() else '0' for c in {})", s(&chunk)),
+                got,
+            );
+        }
+        for (name, map) in [
+            ("upper", strings::upper as fn(&str) -> String),
+            ("lower", strings::lower),
+            ("title", strings::title),
+        ] {
+            let got = chars
+                .iter()
+                .map(|c| map(&c.to_string()))
+                .collect::<Vec<_>>()
+                .join("|");
+            py.case(format!("'|'.join(c.{name}() for c in {})", s(&chunk)), got);
+        }
+        cp += 8192;
+    }
+    py.check();
+}
+
+const BYTES_SAMPLES: &[&[u8]] = &[
+    b"",
+    b" ",
+    b"  hello  world  ",
+    b"a,b,,c",
+    b"aaa",
+    b"\tx\ty\n\tz\r\t",
+    b"a\r\nb\rc\nd\x0be\x0cf\x1cg\x85h",
+    b"hELLO wORLD 3rd",
+    b"Hello World",
+    b"\xc4\xe3\xba\xc3 ok",
+    b"-42",
+    b"+7",
+    b"123",
+    b"ABC",
+    b"abc",
+    b"they're",
+    b"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"\x00\xff",
+];
+
+#[test]
+fn bytes_methods_match_cpython() {
+    let mut py = Py::default();
+    for &data in BYTES_SAMPLES {
+        let v = b(data);
+        let split_cases: [(Option<&[u8]>, i64); 7] = [
+            (None, -1),
+            (None, 0),
+            (None, 1),
+            (Some(b","), -1),
+            (Some(b","), 1),
+            (Some(b"\r\n"), -1),
+            (Some(b""), -1),
+        ];
+        for (sep, maxsplit) in split_cases {
+            let sep_py = sep.map_or("None".to_string(), b);
+            let got = result_text(
+                bytes::split(data, sep, maxsplit).map(|l| bytes_list(&l)),
+                "ValueError",
+            );
+            py.case(
+                format!("X(lambda: repr({v}.split({sep_py}, {maxsplit})))"),
+                got,
+            );
+            let got = result_text(
+                bytes::rsplit(data, sep, maxsplit).map(|l| bytes_list(&l)),
+                "ValueError",
+            );
+            py.case(
+                format!("X(lambda: repr({v}.rsplit({sep_py}, {maxsplit})))"),
+                got,
+            );
+        }
+        for keep in [false, true] {
+            py.case(
+                format!("repr({v}.splitlines({}))", py_bool(keep)),
+                bytes_list(&bytes::splitlines(data, keep)),
+            );
+        }
+        for chars in [None, Some(&b" ad"[..]), Some(b""), Some(b"\r\n")] {
+            let c = chars.map_or("None".to_string(), b);
+            py.case(
+                format!("repr({v}.strip({c}))"),
+                repr::bytes_repr(bytes::strip(data, chars)),
+            );
+            py.case(
+                format!("repr({v}.lstrip({c}))"),
+                repr::bytes_repr(bytes::lstrip(data, chars)),
+            );
+            py.case(
+                format!("repr({v}.rstrip({c}))"),
+                repr::bytes_repr(bytes::rstrip(data, chars)),
+            );
+        }
+        for tab in [8, 3, 0] {
+            py.case(
+                format!("repr({v}.expandtabs({tab}))"),
+                repr::bytes_repr(&bytes::expandtabs(data, tab)),
+            );
+        }
+        py.case(
+            format!("repr({v}.title())"),
+            repr::bytes_repr(&bytes::title(data)),
+        );
+        py.case(
+            format!("repr({v}.capitalize())"),
+            repr::bytes_repr(&bytes::capitalize(data)),
+        );
+        py.case(
+            format!("repr({v}.swapcase())"),
+            repr::bytes_repr(&bytes::swapcase(data)),
+        );
+        py.case(
+            format!("repr({v}.lower())"),
+            repr::bytes_repr(&bytes::lower(data)),
+        );
+        py.case(
+            format!("repr({v}.upper())"),
+            repr::bytes_repr(&bytes::upper(data)),
+        );
+        for width in [-1, 5, 10, 11, 30] {
+            py.case(
+                format!("repr({v}.center({width}, b'*'))"),
+                repr::bytes_repr(&bytes::center(data, width, b'*')),
+            );
+            py.case(
+                format!("repr({v}.ljust({width}))"),
+                repr::bytes_repr(&bytes::ljust(data, width, b' ')),
+            );
+            py.case(
+                format!("repr({v}.rjust({width}, b'0'))"),
+                repr::bytes_repr(&bytes::rjust(data, width, b'0')),
+            );
+            py.case(
+                format!("repr({v}.zfill({width}))"),
+                repr::bytes_repr(&bytes::zfill(data, width)),
+            );
+        }
+        for (old, new, count) in [
+            (&b"l"[..], &b"L"[..], -1),
+            (b"", b"-", -1),
+            (b"", b"-", 2),
+            (b"a", b"", 1),
+            (b"\r\n", b"\n", -1),
+        ] {
+            py.case(
+                format!("repr({v}.replace({}, {}, {count}))", b(old), b(new)),
+                repr::bytes_repr(&bytes::replace(data, old, new, count)),
+            );
+        }
+        let predicates = BYTES_PREDICATES;
+        for &(name, pred) in predicates {
+            py.case(format!("repr({v}.{name}())"), py_bool(pred(data)));
+        }
+        for (sep, per) in [
+            (None, 1),
+            (Some(':'), 1),
+            (Some(':'), 2),
+            (Some('-'), -2),
+            (Some(' '), 0),
+            (Some('é'), 1),
+        ] {
+            let sep_py = sep.map_or("''".to_string(), |c| s(&c.to_string()));
+            let got = result_text(bytes::hex(data, sep, per), "ValueError");
+            let call = if sep.is_some() {
+                format!("{v}.hex({sep_py}, {per})")
+            } else {
+                format!("{v}.hex()")
+            };
+            py.case(format!("X(lambda: {call})"), got);
+        }
+    }
+    for text in [
+        "",
+        "01 02",
+        " 01 ",
+        "01\t02\n",
+        "a",
+        "0g",
+        "01  0",
+        "0 1",
+        "1",
+        "abc",
+        "ab c",
+        "ABcd",
+        "é1",
+        "01é",
+        "0\u{3000}1",
+    ] {
+        let got = result_text(
+            bytes::fromhex(text).map(|v| repr::bytes_repr(&v)),
+            "ValueError",
+        );
+        py.case(format!("X(lambda: repr(bytes.fromhex({})))", s(text)), got);
     }
     py.check();
 }

@@ -3,8 +3,9 @@
 //! The tables come from CPython itself (see `gen/unicode_tables.py`), so the answers match
 //! Python's Unicode 14.0 even where Rust's own `char` methods follow a newer Unicode or a
 //! different property (Rust's `is_alphabetic` is the Alphabetic property, Python's `isalpha`
-//! is the letter categories). Upper/lower case use Rust's `char` methods: both follow the
-//! Uppercase/Lowercase derived properties.
+//! is the letter categories). Case properties and mappings use Rust's `char` methods (both
+//! follow the Uppercase/Lowercase derived properties) corrected by generated exception
+//! lists where Rust's newer Unicode disagrees with CPython's.
 
 use super::unicode_tables as t;
 
@@ -79,14 +80,47 @@ pub fn is_space(c: char) -> bool {
     in_ranges(t::SPACE, c)
 }
 
+fn case_flags(c: char) -> (bool, bool) {
+    if c.is_ascii() {
+        return (c.is_ascii_uppercase(), c.is_ascii_lowercase());
+    }
+    match t::CASE_FLAG_EXCEPTIONS.binary_search_by_key(&(c as u32), |&(cp, _, _)| cp) {
+        Ok(i) => (t::CASE_FLAG_EXCEPTIONS[i].1, t::CASE_FLAG_EXCEPTIONS[i].2),
+        Err(_) => (c.is_uppercase(), c.is_lowercase()),
+    }
+}
+
 /// `c.isupper()`: `is_upper('A')` is true.
 pub fn is_upper(c: char) -> bool {
-    c.is_uppercase()
+    case_flags(c).0
 }
 
 /// `c.islower()`: `is_lower('a')` is true.
 pub fn is_lower(c: char) -> bool {
-    c.is_lowercase()
+    case_flags(c).1
+}
+
+fn exception(table: &'static [(u32, &'static str)], c: char) -> Option<&'static str> {
+    let i = table
+        .binary_search_by_key(&(c as u32), |&(cp, _)| cp)
+        .ok()?;
+    Some(table[i].1)
+}
+
+/// Appends `c.upper()` (`'ß'` gives `"SS"`) to `out`.
+pub fn push_upper(c: char, out: &mut String) {
+    match exception(t::UPPER_EXCEPTIONS, c) {
+        Some(m) if !c.is_ascii() => out.push_str(m),
+        _ => out.extend(c.to_uppercase()),
+    }
+}
+
+/// Appends `c.lower()` without the final-sigma context (`'Σ'` gives `'σ'`) to `out`.
+pub fn push_lower(c: char, out: &mut String) {
+    match exception(t::LOWER_EXCEPTIONS, c) {
+        Some(m) if !c.is_ascii() => out.push_str(m),
+        _ => out.extend(c.to_lowercase()),
+    }
 }
 
 /// A titlecase letter (category Lt, e.g. `'ǅ'`): `is_title('\u{1c5}')` is true.
@@ -134,5 +168,5 @@ pub fn push_title(c: char, out: &mut String) {
             return;
         }
     }
-    out.extend(c.to_uppercase());
+    push_upper(c, out);
 }

@@ -1,8 +1,15 @@
 """Generates ../unicode_tables.rs from CPython 3.11's own str predicates (Unicode 14.0).
 
 Run: python3 lang/src/text/gen/unicode_tables.py > lang/src/text/unicode_tables.rs
+
+Case properties and mappings come from Rust's `char` methods, except where they disagree
+with CPython (Rust follows a newer Unicode); `rust_case_dump.rs` is compiled with the
+current `rustc` to list those exceptions, so regenerate after a Rust toolchain update.
 """
+import os
+import subprocess
 import sys
+import tempfile
 import unicodedata
 
 assert sys.version_info[:2] == (3, 11), "tables must match CPython 3.11"
@@ -76,4 +83,54 @@ print("pub(crate) static TITLE_MAP: &[(u32, &str)] = &[")
 for cp, s in tit:
     esc = "".join("\\u{%X}" % ord(x) for x in s)
     print(f'    (0x{cp:X}, "{esc}"),')
+print("];")
+
+
+def rust_case_dump():
+    here = os.path.dirname(os.path.abspath(__file__))
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = os.path.join(tmp, "dump")
+        subprocess.run(["rustc", "-O", "-o", exe, os.path.join(here, "rust_case_dump.rs")], check=True)
+        text = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
+    rows = {}
+    for line in text.splitlines():
+        cp, up, lo, umap, lmap = line.split(" ")
+        dec = lambda m: "".join(chr(int(x, 16)) for x in m.split("+"))
+        rows[int(cp, 16)] = (up == "1", lo == "1", dec(umap), dec(lmap))
+    return rows
+
+
+def esc(text):
+    return "".join("\\u{%X}" % ord(x) for x in text)
+
+
+rust = rust_case_dump()
+flags, uppers, lowers = [], [], []
+for cp, (r_up, r_lo, r_umap, r_lmap) in sorted(rust.items()):
+    c = chr(cp)
+    py_up, py_lo = c.isupper(), c.islower()
+    if (py_up, py_lo) != (r_up, r_lo):
+        flags.append((cp, py_up, py_lo))
+    if c.upper() != r_umap:
+        uppers.append((cp, c.upper()))
+    if c.lower() != r_lmap:
+        lowers.append((cp, c.lower()))
+print()
+print("/// Where CPython's `isupper`/`islower` of one character disagree with Rust's `char` methods:")
+print("/// `(code point, upper, lower)`.")
+print("pub(crate) static CASE_FLAG_EXCEPTIONS: &[(u32, bool, bool)] = &[")
+for cp, up, lo in flags:
+    print(f"    (0x{cp:X}, {str(up).lower()}, {str(lo).lower()}),")
+print("];")
+print()
+print("/// Where CPython's `upper()` of one character differs from Rust's `to_uppercase`.")
+print("pub(crate) static UPPER_EXCEPTIONS: &[(u32, &str)] = &[")
+for cp, m in uppers:
+    print(f'    (0x{cp:X}, "{esc(m)}"),')
+print("];")
+print()
+print("/// Where CPython's `lower()` of one character differs from Rust's `to_lowercase`.")
+print("pub(crate) static LOWER_EXCEPTIONS: &[(u32, &str)] = &[")
+for cp, m in lowers:
+    print(f'    (0x{cp:X}, "{esc(m)}"),')
 print("];")
