@@ -3,7 +3,9 @@
 
 use num_bigint::BigInt;
 use socklab_lang::text::codec::{self, CodecError};
-use socklab_lang::text::format::{format_float, format_int, format_str, FormatSpec};
+use socklab_lang::text::format::{
+    format_float, format_int, format_str, render_template, FormatSpec, TemplateArgs,
+};
 use socklab_lang::text::percent::{self, ArgValue, Key, PercentArgs, PercentError};
 use socklab_lang::text::{bytes, float, int, repr, strings};
 use std::io::Write;
@@ -1633,6 +1635,275 @@ fn bytes_methods_match_cpython() {
             "ValueError",
         );
         py.case(format!("X(lambda: repr(bytes.fromhex({})))", s(text)), got);
+    }
+    py.check();
+}
+
+/// `str.format` arguments for tests: positional values and keyword values.
+struct FormatCall {
+    args: Vec<V>,
+    kwargs: Vec<(&'static str, V)>,
+}
+
+fn format_value(v: &V, spec: &str) -> Result<String, String> {
+    let text_err = |e: socklab_lang::text::TextError| format!("{}: {}", e.kind.name(), e.message);
+    if spec.is_empty() {
+        return Ok(v.str());
+    }
+    let parsed = FormatSpec::parse(spec, v.type_name()).map_err(|m| format!("ValueError: {m}"))?;
+    match v {
+        V::Int(n) => format_int(&big(*n), &parsed).map_err(text_err),
+        V::Float(x) => format_float(*x, &parsed).map_err(text_err),
+        V::Str(t) => format_str(t, &parsed).map_err(text_err),
+        other => Err(format!(
+            "TypeError: unsupported format string passed to {}.__format__",
+            other.type_name()
+        )),
+    }
+}
+
+impl TemplateArgs for FormatCall {
+    type Arg = V;
+    type Error = String;
+
+    fn positional(&mut self, index: usize) -> Option<V> {
+        self.args.get(index).cloned()
+    }
+
+    fn keyword(&mut self, name: &str) -> Result<V, String> {
+        self.kwargs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| format!("KeyError: {}", repr::str_repr(name)))
+    }
+
+    fn getattr(&mut self, obj: &V, name: &str) -> Result<V, String> {
+        match (obj, name) {
+            (V::Int(n), "real" | "numerator") => Ok(V::Int(*n)),
+            (V::Int(_), "imag") => Ok(V::Int(0)),
+            _ => Err(format!(
+                "AttributeError: '{}' object has no attribute '{name}'",
+                obj.type_name()
+            )),
+        }
+    }
+
+    fn getitem_int(&mut self, obj: &V, index: usize) -> Result<V, String> {
+        match obj {
+            V::List(items) | V::Tuple(items) => items
+                .get(index)
+                .cloned()
+                .ok_or_else(|| format!("IndexError: {} index out of range", obj.type_name())),
+            V::Dict(_) => Err(format!("KeyError: {index}")),
+            V::Str(t) => t
+                .chars()
+                .nth(index)
+                .map(|c| V::Str(c.to_string().leak()))
+                .ok_or_else(|| "IndexError: string index out of range".to_string()),
+            _ => Err(format!(
+                "TypeError: '{}' object is not subscriptable",
+                obj.type_name()
+            )),
+        }
+    }
+
+    fn getitem_str(&mut self, obj: &V, key: &str) -> Result<V, String> {
+        match obj {
+            V::Dict(items) => items
+                .iter()
+                .find(|(k, _)| matches!(k, V::Str(t) if *t == key))
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| format!("KeyError: {}", repr::str_repr(key))),
+            V::List(_) | V::Tuple(_) => Err(format!(
+                "TypeError: {} indices must be integers or slices, not str",
+                obj.type_name()
+            )),
+            _ => Err(format!(
+                "TypeError: '{}' object is not subscriptable",
+                obj.type_name()
+            )),
+        }
+    }
+
+    fn str(&mut self, obj: &V) -> Result<String, String> {
+        Ok(obj.str())
+    }
+
+    fn repr(&mut self, obj: &V) -> Result<String, String> {
+        Ok(obj.repr())
+    }
+
+    fn format(&mut self, obj: &V, spec: &str) -> Result<String, String> {
+        format_value(obj, spec)
+    }
+}
+
+#[test]
+fn str_format_templates_match_cpython() {
+    use V::*;
+    let abc = || vec![Str("a"), Int(5), Float(2.5)];
+    let kw = || {
+        vec![
+            ("x", Int(42)),
+            ("name", Str("你好")),
+            ("d", Dict(vec![(Str("k"), Int(7))])),
+            ("l", List(vec![Int(1), Int(2)])),
+        ]
+    };
+    let templates = [
+        "{}{}",
+        "{0}{}",
+        "{}{0}",
+        "{x}{}",
+        "{",
+        "}",
+        "a}b",
+        "{{}}",
+        "{0!x}",
+        "{0!}",
+        "{0!r:>5}",
+        "{0!rx}",
+        "{:{}}",
+        "{:{}{}}",
+        "{:{:{}}}",
+        "{l[1]}",
+        "{d[k]}",
+        "{x.real}",
+        "{0.}",
+        "{0[}",
+        "{0[]}",
+        "{l[0]x}",
+        "{5}",
+        "{y}",
+        "{0",
+        "{0:",
+        "{0!r",
+        "{a{b}",
+        "{1:{x}}",
+        "{:}",
+        "{!r}",
+        "x{}y{{z}}",
+        "{0:}}",
+        "{0}}",
+        "{٠}",
+        "{x.imag.real}",
+        "{name!a}",
+        "{2:x<{1}.{1}f}|",
+        "{1:#x} {1:08b} {2:e} {0:^7}",
+        "{name:*>6}",
+        "{l}",
+        "{l:>5}",
+        "{d[q]}",
+        "{l[9]}",
+        "{x.bad}",
+        "{0!s:^5}|{1!a}",
+        "{0!\u{e9}}",
+        "{999999999999999999999}",
+        "{x[0]}",
+        "{0[0]}",
+        "plain text",
+        "",
+        "{{",
+        "}}",
+        "{:d}",
+        "{1:s}",
+        "{:,}",
+        "{2:.1%}",
+        "{name:.1}",
+    ];
+    let mut py = Py::default();
+    for template in templates {
+        let mut call = FormatCall {
+            args: abc(),
+            kwargs: kw(),
+        };
+        let got = match render_template(template, &mut call) {
+            Ok(s) => format!("OK {s}"),
+            Err(PercentError::Text(e)) => format!("{}: {}", e.kind.name(), e.message),
+            Err(PercentError::Arg(e)) => e,
+        };
+        let args_py = abc().iter().map(V::py).collect::<Vec<_>>().join(", ");
+        let kwargs_py = kw()
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.py()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        py.case(
+            format!(
+                "X(lambda: 'OK ' + {}.format({args_py}, {kwargs_py}))",
+                s(template)
+            ),
+            got,
+        );
+    }
+    py.check();
+}
+
+#[test]
+fn round_matches_cpython() {
+    let mut py = Py::default();
+    let values = [
+        2.675,
+        2.5,
+        3.5,
+        -2.5,
+        0.125,
+        0.375,
+        1234.5,
+        1250.0,
+        1350.0,
+        -1250.0,
+        0.5,
+        1.5,
+        5e-324,
+        1.7976931348623157e308,
+        123456.789,
+        -0.4,
+        0.0,
+        -0.0,
+        1e22,
+        9.995,
+        f64::INFINITY,
+        f64::NAN,
+        1e300,
+        15.0,
+        25.0,
+        0.05,
+        4.56789,
+    ];
+    for x in values {
+        for nd in [
+            0, 1, 2, 3, 10, 17, 400, -1, -2, -3, -5, -22, -300, -308, -309, -1000,
+        ] {
+            let got = match float::round(x, nd) {
+                Ok(r) => float::repr(r),
+                Err(e) => format!("{}: {}", e.kind.name(), e.message),
+            };
+            py.case(format!("X(lambda: repr(round({}, {nd})))", f(x)), got);
+        }
+    }
+    for n in [
+        0i128,
+        5,
+        15,
+        25,
+        35,
+        -25,
+        -35,
+        1234,
+        1250,
+        1350,
+        -1250,
+        10i128.pow(25) + 5 * 10i128.pow(24),
+        99,
+    ] {
+        for nd in [0, 2, -1, -2, -3, -30] {
+            py.case(
+                format!("str(round({n}, {nd}))"),
+                int::round(&big(n), nd).to_string(),
+            );
+        }
     }
     py.check();
 }

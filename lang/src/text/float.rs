@@ -326,3 +326,64 @@ fn parse_ascii(t: &str) -> Option<f64> {
 fn count_digits(b: &[u8]) -> usize {
     b.iter().take_while(|c| c.is_ascii_digit()).count()
 }
+
+/// `round(x, ndigits)` for a float: `round(2.675, 2) == Ok(2.67)`, `round(1234.5, -2) == Ok(1200.0)`.
+///
+/// Rounds the exact binary value half to even, as CPython's dtoa-based `double_round` does;
+/// a result past the float range is CPython's OverflowError.
+pub fn round(x: f64, ndigits: i64) -> Result<f64, super::TextError> {
+    if !x.is_finite() {
+        return Ok(x);
+    }
+    // CPython's bounds: beyond them the answer is x itself, or a signed zero.
+    if ndigits > 323 {
+        return Ok(x);
+    }
+    if ndigits < -308 {
+        return Ok(0.0 * x);
+    }
+    if x == 0.0 {
+        return Ok(x);
+    }
+    let text = if ndigits >= 0 {
+        let p = ndigits as usize;
+        format!("{x:.p$}")
+    } else {
+        round_to_power_of_ten(x, (-ndigits) as u32)
+    };
+    let rounded: f64 = text.parse().unwrap_or(f64::NAN);
+    if rounded.is_infinite() {
+        return Err(super::TextError::overflow(
+            "rounded value too large to represent",
+        ));
+    }
+    Ok(rounded)
+}
+
+/// The decimal text of `x` rounded half to even to a multiple of `10**k`, e.g. `"-12e2"`.
+fn round_to_power_of_ten(x: f64, k: u32) -> String {
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1u64 << 52) - 1);
+    // x = mantissa * 2**exp exactly.
+    let (mantissa, exp) = if exponent == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1u64 << 52), exponent - 1075)
+    };
+    let scale = BigInt::from(10u32).pow(k);
+    let (numerator, denominator) = if exp >= 0 {
+        (BigInt::from(mantissa) << exp as usize, scale)
+    } else {
+        (BigInt::from(mantissa), scale << (-exp) as usize)
+    };
+    let (mut q, r) = numerator.div_rem(&denominator);
+    let twice = r * 2u32;
+    if twice > denominator || (twice == denominator && q.is_odd()) {
+        q += 1u32;
+    }
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    format!("{sign}{q}e{k}")
+}

@@ -437,3 +437,327 @@ pub fn format_float(x: f64, spec: &FormatSpec) -> Result<String, TextError> {
     };
     Ok(render_number(parts, spec, 3))
 }
+
+/// The arguments of `str.format` / `str.format_map`, implemented by the VM.
+pub trait TemplateArgs {
+    /// One value (a VM value).
+    type Arg;
+    /// The VM's exception (KeyError, AttributeError, a failing `__format__`...).
+    type Error;
+    /// `args[index]`, or `None` past the end (CPython's IndexError follows).
+    fn positional(&mut self, index: usize) -> Option<Self::Arg>;
+    /// `kwargs[name]`, raising the VM's `KeyError: 'name'` when missing.
+    fn keyword(&mut self, name: &str) -> Result<Self::Arg, Self::Error>;
+    /// `getattr(obj, name)` for `{0.name}`.
+    fn getattr(&mut self, obj: &Self::Arg, name: &str) -> Result<Self::Arg, Self::Error>;
+    /// `obj[index]` for `{0[1]}`.
+    fn getitem_int(&mut self, obj: &Self::Arg, index: usize) -> Result<Self::Arg, Self::Error>;
+    /// `obj[key]` for `{0[key]}`: the key is always a str.
+    fn getitem_str(&mut self, obj: &Self::Arg, key: &str) -> Result<Self::Arg, Self::Error>;
+    /// `str(obj)` for `!s`.
+    fn str(&mut self, obj: &Self::Arg) -> Result<String, Self::Error>;
+    /// `repr(obj)` for `!r` and `!a`.
+    fn repr(&mut self, obj: &Self::Arg) -> Result<String, Self::Error>;
+    /// `format(obj, spec)`.
+    fn format(&mut self, obj: &Self::Arg, spec: &str) -> Result<String, Self::Error>;
+    /// False for `str.format_map`, whose template may not use positional fields.
+    fn allows_positional(&self) -> bool {
+        true
+    }
+}
+
+/// `str.format` errors: CPython's own, or one raised by the VM for an argument.
+pub type TemplateError<E> = super::percent::PercentError<E>;
+
+fn template_error<E>(message: &str) -> TemplateError<E> {
+    TemplateError::Text(TextError::value(message))
+}
+
+/// Automatic (`{}`) or manual (`{0}`) field numbering, shared with nested specs.
+#[derive(Default)]
+struct Numbering {
+    /// `None` until the first numeric field; then whether numbering is automatic.
+    automatic: Option<bool>,
+    next: usize,
+}
+
+/// One replacement field of a template, as `MarkupIterator` splits it.
+struct Markup {
+    name: Vec<char>,
+    conversion: Option<char>,
+    spec: Vec<char>,
+    spec_needs_expanding: bool,
+}
+
+/// `fmt.format(*args, **kwargs)`: `render_template("{0:>5}|{x!r}", &mut args)`.
+///
+/// Parsing is lazy as in CPython: literal text and fields are rendered in order, so an
+/// argument's error comes before a syntax error later in the template.
+pub fn render_template<A: TemplateArgs + ?Sized>(
+    template: &str,
+    args: &mut A,
+) -> Result<String, TemplateError<A::Error>> {
+    let chars: Vec<char> = template.chars().collect();
+    let mut numbering = Numbering::default();
+    let mut out = String::with_capacity(template.len());
+    build_string(&chars, args, 2, &mut numbering, &mut out)?;
+    Ok(out)
+}
+
+fn build_string<A: TemplateArgs + ?Sized>(
+    s: &[char],
+    args: &mut A,
+    depth: u32,
+    numbering: &mut Numbering,
+    out: &mut String,
+) -> Result<(), TemplateError<A::Error>> {
+    if depth == 0 {
+        return Err(template_error("Max string recursion exceeded"));
+    }
+    let mut pos = 0;
+    while pos < s.len() {
+        let start = pos;
+        let mut brace = None;
+        while pos < s.len() {
+            let c = s[pos];
+            pos += 1;
+            if c == '{' || c == '}' {
+                brace = Some(c);
+                break;
+            }
+        }
+        let at_end = pos >= s.len();
+        let mut literal_end = pos;
+        let mut markup_follows = brace.is_some();
+        if brace == Some('}') && (at_end || s[pos] != '}') {
+            return Err(template_error("Single '}' encountered in format string"));
+        }
+        if at_end && brace == Some('{') {
+            return Err(template_error("Single '{' encountered in format string"));
+        }
+        if let (false, Some(b)) = (at_end, brace) {
+            if s[pos] == b {
+                // `{{` or `}}`: one literal brace, no field.
+                pos += 1;
+                markup_follows = false;
+            } else {
+                literal_end -= 1;
+            }
+        }
+        out.extend(&s[start..literal_end]);
+        if markup_follows {
+            let markup = parse_field(s, &mut pos)?;
+            output_markup(&markup, args, depth, numbering, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// CPython's `parse_field`: the field name, `!conversion` and `:spec` up to the closing brace.
+fn parse_field<E>(s: &[char], pos: &mut usize) -> Result<Markup, TemplateError<E>> {
+    let name_start = *pos;
+    let mut c = '\0';
+    while *pos < s.len() {
+        c = s[*pos];
+        *pos += 1;
+        match c {
+            '{' => return Err(template_error("unexpected '{' in field name")),
+            '[' => {
+                while *pos < s.len() && s[*pos] != ']' {
+                    *pos += 1;
+                }
+                continue;
+            }
+            '}' | ':' | '!' => break,
+            _ => continue,
+        }
+    }
+    let ended_on_delimiter = matches!(c, '}' | ':' | '!') && *pos > name_start;
+    let name_end = if ended_on_delimiter { *pos - 1 } else { *pos };
+    let mut markup = Markup {
+        name: s[name_start..name_end].to_vec(),
+        conversion: None,
+        spec: Vec::new(),
+        spec_needs_expanding: false,
+    };
+    if !ended_on_delimiter {
+        return Err(template_error("expected '}' before end of string"));
+    }
+    if c == '}' {
+        return Ok(markup);
+    }
+    if c == '!' {
+        let Some(&conv) = s.get(*pos) else {
+            return Err(template_error(
+                "end of string while looking for conversion specifier",
+            ));
+        };
+        *pos += 1;
+        markup.conversion = Some(conv);
+        if let Some(&next) = s.get(*pos) {
+            *pos += 1;
+            if next == '}' {
+                return Ok(markup);
+            }
+            if next != ':' {
+                return Err(template_error("expected ':' after conversion specifier"));
+            }
+        }
+    }
+    let spec_start = *pos;
+    let mut count = 1;
+    while *pos < s.len() {
+        let c = s[*pos];
+        *pos += 1;
+        if c == '{' {
+            markup.spec_needs_expanding = true;
+            count += 1;
+        } else if c == '}' {
+            count -= 1;
+            if count == 0 {
+                markup.spec = s[spec_start..*pos - 1].to_vec();
+                return Ok(markup);
+            }
+        }
+    }
+    Err(template_error("unmatched '{' in format spec"))
+}
+
+/// CPython's `get_integer`: the value if every char is a decimal digit (of any script).
+fn field_integer<E>(name: &[char]) -> Result<Option<usize>, TemplateError<E>> {
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let mut n: usize = 0;
+    for &c in name {
+        let Some(d) = super::unicode::decimal_value(c) else {
+            return Ok(None);
+        };
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(d as usize))
+            .filter(|&n| n <= isize::MAX as usize)
+            .ok_or_else(|| template_error("Too many decimal digits in format string"))?;
+    }
+    Ok(Some(n))
+}
+
+fn output_markup<A: TemplateArgs + ?Sized>(
+    markup: &Markup,
+    args: &mut A,
+    depth: u32,
+    numbering: &mut Numbering,
+    out: &mut String,
+) -> Result<(), TemplateError<A::Error>> {
+    let name = &markup.name;
+    let first_end = name
+        .iter()
+        .position(|&c| c == '.' || c == '[')
+        .unwrap_or(name.len());
+    let first = &name[..first_end];
+    let index = field_integer(first)?;
+    let empty = first.is_empty();
+    let mut obj = if empty || index.is_some() {
+        let automatic = *numbering.automatic.get_or_insert(empty);
+        if automatic && !empty {
+            return Err(template_error(
+                "cannot switch from automatic field numbering to manual field specification",
+            ));
+        }
+        if !automatic && empty {
+            return Err(template_error(
+                "cannot switch from manual field specification to automatic field numbering",
+            ));
+        }
+        let index = match index {
+            Some(i) => i,
+            None => {
+                numbering.next += 1;
+                numbering.next - 1
+            }
+        };
+        if !args.allows_positional() {
+            return Err(template_error("Format string contains positional fields"));
+        }
+        args.positional(index).ok_or_else(|| {
+            TemplateError::Text(TextError {
+                kind: super::ErrorKind::IndexError,
+                message: format!(
+                    "Replacement index {index} out of range for positional args tuple"
+                ),
+            })
+        })?
+    } else {
+        let key: String = first.iter().collect();
+        args.keyword(&key).map_err(TemplateError::Arg)?
+    };
+    let mut rest = &name[first_end..];
+    while let Some((&c, tail)) = rest.split_first() {
+        let (part, next): (&[char], &[char]) = match c {
+            '.' => {
+                let end = tail
+                    .iter()
+                    .position(|&c| c == '.' || c == '[')
+                    .unwrap_or(tail.len());
+                (&tail[..end], &tail[end..])
+            }
+            '[' => {
+                let Some(end) = tail.iter().position(|&c| c == ']') else {
+                    return Err(template_error("Missing ']' in format string"));
+                };
+                (&tail[..end], &tail[end + 1..])
+            }
+            _ => {
+                return Err(template_error(
+                    "Only '.' or '[' may follow ']' in format field specifier",
+                ))
+            }
+        };
+        if part.is_empty() {
+            return Err(template_error("Empty attribute in format string"));
+        }
+        let text: String = part.iter().collect();
+        obj = if c == '.' {
+            args.getattr(&obj, &text)
+        } else {
+            match field_integer(part)? {
+                Some(i) => args.getitem_int(&obj, i),
+                None => args.getitem_str(&obj, &text),
+            }
+        }
+        .map_err(TemplateError::Arg)?;
+        rest = next;
+    }
+    let converted = match markup.conversion {
+        None => None,
+        Some('s') => Some(args.str(&obj).map_err(TemplateError::Arg)?),
+        Some('r') => Some(args.repr(&obj).map_err(TemplateError::Arg)?),
+        Some('a') => {
+            let repr = args.repr(&obj).map_err(TemplateError::Arg)?;
+            Some(super::percent::ascii_escape(&repr))
+        }
+        Some(c) => {
+            return Err(template_error(&if (c as u32) > 32 && (c as u32) < 127 {
+                format!("Unknown conversion specifier {c}")
+            } else {
+                format!("Unknown conversion specifier \\x{:x}", c as u32)
+            }))
+        }
+    };
+    let spec: String = if markup.spec_needs_expanding {
+        let mut expanded = String::new();
+        build_string(&markup.spec, args, depth - 1, numbering, &mut expanded)?;
+        expanded
+    } else {
+        markup.spec.iter().collect()
+    };
+    match converted {
+        Some(text) => {
+            let parsed =
+                FormatSpec::parse(&spec, "str").map_err(|m| template_error::<A::Error>(&m))?;
+            out.push_str(&format_str(&text, &parsed)?);
+        }
+        None => out.push_str(&args.format(&obj, &spec).map_err(TemplateError::Arg)?),
+    }
+    Ok(())
+}

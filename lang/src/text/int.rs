@@ -208,3 +208,19 @@ pub fn float_to_int(x: f64) -> Result<BigInt, TextError> {
     let text = format!("{:.0}", x.trunc());
     Ok(text.parse::<BigInt>().unwrap_or_default())
 }
+
+/// `round(n, ndigits)` for an int: half to even at `10**-ndigits`; `round(&25.into(), -1) == 20`.
+pub fn round(n: &BigInt, ndigits: i64) -> BigInt {
+    use num_integer::Integer;
+    if ndigits >= 0 {
+        return n.clone();
+    }
+    let scale = BigInt::from(10u32).pow(ndigits.unsigned_abs().min(u64::from(u32::MAX)) as u32);
+    // Floor division keeps the remainder non-negative for either sign of n.
+    let (mut q, r) = n.div_mod_floor(&scale);
+    let twice = r * 2u32;
+    if twice > scale || (twice == scale && q.is_odd()) {
+        q += 1u32;
+    }
+    q * scale
+}

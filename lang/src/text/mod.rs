@@ -5,7 +5,8 @@
 //!
 //! * [`repr`]: `repr()`/`ascii()` of str and bytes;
 //! * [`float`]: float repr (shortest round trip), fixed/exponent formatting, `float(str)`;
-//! * [`format`]: the format-spec mini-language (`format(x, spec)`, `str.format`, f-strings);
+//! * [`format`]: the format-spec mini-language (`format(x, spec)`, f-strings) and `str.format`
+//!   templates ([`format::render_template`]);
 //! * [`percent`]: `%`-formatting of str and bytes, over the [`percent::PercentArgs`] trait;
 //! * [`codec`]: `str.encode`/`bytes.decode` for utf-8, gbk, gb2312, gb18030, latin-1, ascii,
 //!   utf-16 and utf-32, with CPython's `UnicodeError` wording and positions;
@@ -31,6 +32,7 @@ pub enum ErrorKind {
     TypeError,
     ValueError,
     OverflowError,
+    IndexError,
 }
 
 impl ErrorKind {
@@ -40,6 +42,7 @@ impl ErrorKind {
             ErrorKind::TypeError => "TypeError",
             ErrorKind::ValueError => "ValueError",
             ErrorKind::OverflowError => "OverflowError",
+            ErrorKind::IndexError => "IndexError",
         }
     }
 }

@@ -372,7 +372,7 @@ fn convert<A: PercentArgs + ?Sized>(
 }
 
 /// `ascii()` of a repr: every non-ASCII character as `\x`, `\u` or `\U` escape.
-fn ascii_escape(s: &str) -> String {
+pub(crate) fn ascii_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let cp = c as u32;
