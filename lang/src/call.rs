@@ -326,7 +326,7 @@ impl Vm<'_> {
             Ok(None) => {
                 // A Python-written module: run its body as a frame.
                 match crate::modules::python_source(top) {
-                    Some(src) => match self.python_module_frame(top, src) {
+                    Some(src) => match self.python_module_frame(top, &src) {
                         Ok(f) => {
                             if name.contains('.') {
                                 return Flow::Raise(
@@ -386,7 +386,7 @@ impl Vm<'_> {
         }
         match crate::modules::python_source(name) {
             Some(src) => {
-                let f = self.python_module_frame(name, src)?;
+                let f = self.python_module_frame(name, &src)?;
                 self.nested += 1;
                 let base = self.frames.len();
                 let r = self.execute(f, base, Flow::Next);
@@ -401,10 +401,10 @@ impl Vm<'_> {
         }
     }
 
-    fn python_module_frame(&mut self, name: &str, src: &'static str) -> PyResult<Frame> {
-        let filename = format!("<socklab {name}>");
-        let code = crate::compile::compile_source(src, &filename, true)
+    fn python_module_frame(&mut self, name: &str, src: &crate::modules::PySource) -> PyResult<Frame> {
+        let code = crate::compile::compile_source(src.source, src.filename, src.hidden)
             .map_err(|e| crate::exc::runtime_error(format!("internal module {name}: {e}")))?;
+        self.sources.insert(Rc::from(src.filename), Rc::new(src.source.lines().map(String::from).collect()));
         let (module, globals) = new_module(name);
         self.modules.insert(Rc::from(name), module.clone());
         Ok(self.module_frame(code, module, globals))

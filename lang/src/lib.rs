@@ -25,6 +25,7 @@ mod interp;
 pub mod modules;
 pub mod ops;
 pub mod suggest;
+pub mod testing;
 pub mod types;
 pub mod value;
 pub mod vm;

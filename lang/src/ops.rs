@@ -27,7 +27,7 @@ pub fn int_fast(op: BinOp, a: i64, b: i64) -> Option<Value> {
         BinOp::Add => a.checked_add(b).map(Value::Int),
         BinOp::Sub => a.checked_sub(b).map(Value::Int),
         BinOp::Mult => a.checked_mul(b).map(Value::Int),
-        BinOp::FloorDiv if b != 0 => a.checked_div_euclid(b).map(|_| Value::Int(a.div_floor(&b))),
+        BinOp::FloorDiv if b != 0 => a.checked_div_euclid(b).map(|_| Value::Int(Integer::div_floor(&a, &b))),
         BinOp::Mod if b != 0 => Some(Value::Int(a.mod_floor(&b))),
         BinOp::BitAnd => Some(Value::Int(a & b)),
         BinOp::BitOr => Some(Value::Int(a | b)),
@@ -757,6 +757,29 @@ impl Vm<'_> {
 
     pub fn getattr(&mut self, obj: &Value, name: &str) -> PyResult<Value> {
         match obj {
+            Value::Instance(inst) if Rc::ptr_eq(&inst.class, &types().super_) => {
+                let this = inst.get_attr("__thisclass__").unwrap_or(Value::None);
+                let obj2 = inst.get_attr("__self__").unwrap_or(Value::None);
+                let start = match (&obj2, &this) {
+                    (Value::Class(c), Value::Class(t)) if c.is_subclass(t) => c.clone(),
+                    _ => types().class_of(&obj2),
+                };
+                let mro = start.mro.borrow().clone();
+                let pos = match &this {
+                    Value::Class(t) => mro.iter().position(|c| Rc::ptr_eq(c, t)).map(|p| p + 1).unwrap_or(mro.len()),
+                    _ => mro.len(),
+                };
+                for c in &mro[pos..] {
+                    let found = c.dict.borrow().get(name).cloned();
+                    if let Some(v) = found {
+                        if let Value::Class(oc) = &obj2 {
+                            return Ok(self.bind_class_attr(v, oc));
+                        }
+                        return Ok(self.bind(v, &obj2, &start));
+                    }
+                }
+                Err(attribute_error(format!("'super' object has no attribute '{name}'")))
+            }
             Value::Instance(inst) => {
                 let cls = inst.class.clone();
                 let class_attr = cls.lookup(name);
@@ -1073,7 +1096,7 @@ impl Vm<'_> {
     pub fn lookup_method(&mut self, obj: &Value, name: &str) -> PyResult<Option<Value>> {
         match obj {
             Value::Instance(inst) => {
-                if inst.dict.borrow().contains_key(name) {
+                if inst.dict.borrow().contains_key(name) || Rc::ptr_eq(&inst.class, &types().super_) {
                     return Ok(None);
                 }
                 match inst.class.lookup(name) {

@@ -15,7 +15,6 @@ use crate::builtins::Args;
 use crate::code::{Code, CodeKind, Instr, SpanInfo};
 use crate::exc::{new_exc, runtime_error, type_error, PyErr, PyResult};
 use crate::host::{Host, Location, Op, OpId, Reply, Stream};
-use crate::types::types;
 use crate::value::{CellRef, Dict, Function, Generator, Globals, IterState, Key, Value};
 
 /// Interpreter limits (see the public API in lib.rs).

@@ -1,0 +1,907 @@
+//! `socket`: the socket class and module functions. Every call that reaches the network
+//! is a host [`Op`]; the calling green thread waits for the reply.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use crate::builtins::{arg_bytes_like, arg_float, arg_int, Args, NativeTable};
+use crate::exc::{from_os, new_exc, os_error, timed_out, type_error, value_error, PyResult};
+use crate::host::{Addr, Family, Op, Reply, Shutdown, SockOpt, SockType, SocketCall, SocketHandle};
+use crate::types::{new_class, types};
+use crate::value::{Class, ClassKind, Instance, Payload, Value};
+use crate::vm::Vm;
+
+/// The state of a socket object.
+pub struct SockState {
+    pub handle: Cell<i32>,
+    pub family: Family,
+    pub kind: SockType,
+    pub proto: i64,
+    /// `None`: blocking; `Some(0.0)`: non-blocking; else seconds.
+    pub timeout: Cell<Option<f64>>,
+    pub laddr: RefCell<Option<Addr>>,
+    pub raddr: RefCell<Option<Addr>>,
+}
+
+thread_local! {
+    static SOCKET_CLASS: RefCell<Option<Rc<Class>>> = const { RefCell::new(None) };
+    static GAIERROR: RefCell<Option<Rc<Class>>> = const { RefCell::new(None) };
+    static DEFAULT_TIMEOUT: Cell<Option<f64>> = const { Cell::new(None) };
+}
+
+const METHODS: NativeTable = &[
+    ("bind", sock_bind),
+    ("listen", sock_listen),
+    ("accept", sock_accept),
+    ("connect", sock_connect),
+    ("connect_ex", sock_connect_ex),
+    ("send", sock_send),
+    ("sendall", sock_sendall),
+    ("sendto", sock_sendto),
+    ("recv", sock_recv),
+    ("recvfrom", sock_recvfrom),
+    ("recv_into", sock_recv_into),
+    ("close", sock_close),
+    ("shutdown", sock_shutdown),
+    ("getsockname", sock_getsockname),
+    ("getpeername", sock_getpeername),
+    ("setsockopt", sock_setsockopt),
+    ("getsockopt", sock_getsockopt),
+    ("settimeout", sock_settimeout),
+    ("gettimeout", sock_gettimeout),
+    ("setblocking", sock_setblocking),
+    ("getblocking", sock_getblocking),
+    ("fileno", sock_fileno),
+    ("detach", sock_detach),
+    ("__enter__", sock_enter),
+    ("__exit__", sock_exit),
+    ("__repr__", sock_repr),
+    ("__getattr__", sock_getattr),
+];
+
+const FUNCTIONS: NativeTable = &[
+    ("gethostname", gethostname),
+    ("gethostbyname", gethostbyname),
+    ("getaddrinfo", getaddrinfo),
+    ("create_connection", create_connection),
+    ("inet_aton", inet_aton),
+    ("inet_ntoa", inet_ntoa),
+    ("htons", htons),
+    ("ntohs", htons),
+    ("htonl", htonl),
+    ("ntohl", htonl),
+    ("getdefaulttimeout", getdefaulttimeout),
+    ("setdefaulttimeout", setdefaulttimeout),
+    ("getfqdn", getfqdn),
+];
+
+const CONSTANTS: &[(&str, i64)] = &[
+    ("AF_UNSPEC", 0),
+    ("AF_UNIX", 1),
+    ("AF_INET", 2),
+    ("AF_INET6", 10),
+    ("SOCK_STREAM", 1),
+    ("SOCK_DGRAM", 2),
+    ("SOCK_RAW", 3),
+    ("SOCK_NONBLOCK", 2048),
+    ("SOCK_CLOEXEC", 524288),
+    ("SOL_SOCKET", 1),
+    ("SO_DEBUG", 1),
+    ("SO_REUSEADDR", 2),
+    ("SO_TYPE", 3),
+    ("SO_ERROR", 4),
+    ("SO_BROADCAST", 6),
+    ("SO_SNDBUF", 7),
+    ("SO_RCVBUF", 8),
+    ("SO_KEEPALIVE", 9),
+    ("SO_LINGER", 13),
+    ("SO_REUSEPORT", 15),
+    ("SO_RCVTIMEO", 20),
+    ("SO_SNDTIMEO", 21),
+    ("IPPROTO_IP", 0),
+    ("IPPROTO_TCP", 6),
+    ("IPPROTO_UDP", 17),
+    ("IPPROTO_IPV6", 41),
+    ("TCP_NODELAY", 1),
+    ("TCP_KEEPIDLE", 4),
+    ("TCP_KEEPINTVL", 5),
+    ("TCP_KEEPCNT", 6),
+    ("SHUT_RD", 0),
+    ("SHUT_WR", 1),
+    ("SHUT_RDWR", 2),
+    ("SOMAXCONN", 4096),
+    ("MSG_OOB", 1),
+    ("MSG_PEEK", 2),
+    ("MSG_DONTWAIT", 64),
+    ("MSG_WAITALL", 256),
+    ("AI_PASSIVE", 1),
+    ("AI_CANONNAME", 2),
+    ("AI_NUMERICHOST", 4),
+    ("NI_NUMERICHOST", 1),
+    ("INADDR_ANY", 0),
+    ("INADDR_BROADCAST", 0xffff_ffff),
+    ("INADDR_LOOPBACK", 0x7f00_0001),
+    ("IP_TTL", 2),
+    ("IP_MULTICAST_TTL", 33),
+    ("IP_ADD_MEMBERSHIP", 35),
+];
+
+/// The `socket.socket` class (created with the module).
+pub fn socket_class() -> Rc<Class> {
+    SOCKET_CLASS.with(|c| {
+        c.borrow_mut()
+            .get_or_insert_with(|| {
+                new_class("socket", "socket", vec![types().object.clone()], ClassKind::Object, Some(socket_new), METHODS, true)
+            })
+            .clone()
+    })
+}
+
+pub fn module(vm: &mut Vm) -> Value {
+    let _ = vm;
+    let (m, g) = super::make_module("socket", FUNCTIONS);
+    super::set(&g, "socket", Value::Class(socket_class()));
+    super::set(&g, "SocketType", Value::Class(socket_class()));
+    for (n, v) in CONSTANTS {
+        super::set(&g, n, Value::Int(*v));
+    }
+    super::set(&g, "has_ipv6", Value::Bool(true));
+    let os = types().exc("OSError").expect("OSError");
+    super::set(&g, "error", Value::Class(os.clone()));
+    super::set(&g, "timeout", Value::Class(types().exc("TimeoutError").expect("TimeoutError")));
+    super::set(&g, "gaierror", Value::Class(gaierror_class()));
+    let herror = new_class("herror", "socket", vec![os.clone()], ClassKind::Exception, None, &[], false);
+    super::set(&g, "herror", Value::Class(herror));
+    m
+}
+
+fn state(v: &Value) -> PyResult<&SockState> {
+    match v {
+        Value::Instance(i) => i.native::<SockState>().ok_or_else(|| type_error("descriptor requires a 'socket' object")),
+        _ => Err(type_error("descriptor requires a 'socket' object")),
+    }
+}
+
+fn open_handle(st: &SockState) -> PyResult<SocketHandle> {
+    let h = st.handle.get();
+    if h < 0 {
+        Err(os_error(crate::host::errno::EBADF, "Bad file descriptor"))
+    } else {
+        Ok(SocketHandle(h))
+    }
+}
+
+fn make_socket(family: Family, kind: SockType, proto: i64, handle: i32, timeout: Option<f64>) -> Value {
+    let st = SockState {
+        handle: Cell::new(handle),
+        family,
+        kind,
+        proto,
+        timeout: Cell::new(timeout),
+        laddr: RefCell::new(None),
+        raddr: RefCell::new(None),
+    };
+    Value::Instance(Rc::new(Instance::new(socket_class(), Payload::Native(Box::new(st)))))
+}
+
+fn addr_tuple(a: &Addr, family: Family) -> Value {
+    match family {
+        Family::Inet6 => Value::tuple(vec![Value::str(a.host.as_str()), Value::Int(a.port as i64), Value::Int(0), Value::Int(0)]),
+        Family::Inet => Value::tuple(vec![Value::str(a.host.as_str()), Value::Int(a.port as i64)]),
+    }
+}
+
+fn unbound_addr(family: Family) -> Addr {
+    match family {
+        Family::Inet => Addr::new("0.0.0.0", 0),
+        Family::Inet6 => Addr::new("::", 0),
+    }
+}
+
+/// Parse `(host, port)` as CPython does for AF_INET (`fname`: `bind`, `connect`...).
+fn parse_addr(v: &Value, fname: &str, family: Family) -> PyResult<Addr> {
+    let fam = if family == Family::Inet6 { "AF_INET6" } else { "AF_INET" };
+    let Value::Tuple(t) = v else {
+        return Err(type_error(format!("{fname}(): {fam} address must be tuple, not {}", v.type_name())));
+    };
+    if t.len() < 2 || (family == Family::Inet && t.len() != 2) {
+        return Err(type_error(format!(
+            "{fname}(): {fam} address must be a pair (host, port)"
+        )));
+    }
+    let host = match &t[0] {
+        Value::Str(s) => s.as_str().to_string(),
+        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => return Err(type_error(format!("str, bytes or bytearray expected, not {}", other.type_name()))),
+    };
+    let port = match &t[1] {
+        Value::Int(p) => *p,
+        Value::Bool(b) => *b as i64,
+        other => {
+            return Err(type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                other.type_name()
+            )))
+        }
+    };
+    if !(0..=65535).contains(&port) {
+        return Err(new_exc("OverflowError", format!("{fname}(): port must be 0-65535.")));
+    }
+    let host = match host.as_str() {
+        "<broadcast>" => "255.255.255.255".to_string(),
+        _ => host,
+    };
+    Ok(Addr::new(host, port as u16))
+}
+
+/// Submit a socket call and turn the reply into a value with `ok`.
+fn sock_op(
+    vm: &mut Vm,
+    this: &Value,
+    call: SocketCall,
+    ok: impl FnOnce(&mut Vm, Reply) -> PyResult<Value> + 'static,
+) -> PyResult<Value> {
+    let st = state(this)?;
+    let sock = open_handle(st)?;
+    let timeout = st.timeout.get();
+    vm.block(Op::Socket { sock, call, timeout }, move |vm, reply| match reply {
+        Reply::Err(e) => Err(from_os(&e)),
+        Reply::TimedOut => Err(timed_out()),
+        other => ok(vm, other),
+    })
+}
+
+fn unexpected(r: Reply) -> crate::exc::PyErr {
+    crate::exc::runtime_error(format!("socklab host gave an unexpected reply: {r:?}"))
+}
+
+fn family_of(v: i64) -> PyResult<Family> {
+    match v {
+        2 => Ok(Family::Inet),
+        10 => Ok(Family::Inet6),
+        _ => Err(os_error(97, "Address family not supported by protocol")),
+    }
+}
+
+fn kind_of(v: i64) -> PyResult<SockType> {
+    match v & !(2048 | 524288) {
+        1 => Ok(SockType::Stream),
+        2 => Ok(SockType::Dgram),
+        _ => Err(os_error(94, "Socket type not supported")),
+    }
+}
+
+/// `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None)`.
+pub fn socket_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    args.this();
+    let [family, kind, proto, _fileno] = args.bind("socket", ["family", "type", "proto", "fileno"], 0)?;
+    let fam_n = match family {
+        Some(Value::None) | None => 2,
+        Some(v) => arg_int(&v)?,
+    };
+    let kind_n = match kind {
+        Some(Value::None) | None => 1,
+        Some(v) => arg_int(&v)?,
+    };
+    let proto = match proto {
+        Some(v) => arg_int(&v)?,
+        None => 0,
+    };
+    let family = family_of(fam_n)?;
+    let kind = kind_of(kind_n)?;
+    let nonblock = kind_n & 2048 != 0;
+    vm.block(Op::Create { family, kind }, move |_vm, reply| match reply {
+        Reply::Created(h) => {
+            let timeout = if nonblock { Some(0.0) } else { DEFAULT_TIMEOUT.with(|d| d.get()) };
+            Ok(make_socket(family, kind, proto, h.0, timeout))
+        }
+        Reply::Err(e) => Err(from_os(&e)),
+        other => Err(unexpected(other)),
+    })
+}
+
+fn sock_bind(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [addr] = args.bind("bind", ["*address"], 1)?;
+    let st = state(&this)?;
+    let a = parse_addr(&addr.expect("arg"), "bind", st.family)?;
+    let me = this.clone();
+    sock_op(vm, &this, SocketCall::Bind(a), move |_vm, r| match r {
+        Reply::Bound { local } => {
+            *state(&me)?.laddr.borrow_mut() = Some(local);
+            Ok(Value::None)
+        }
+        other => Err(unexpected(other)),
+    })
+}
+
+fn sock_listen(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [backlog] = args.bind("listen", ["*backlog"], 0)?;
+    let backlog = match backlog {
+        Some(b) => arg_int(&b)?.clamp(0, 4096) as u32,
+        None => 128,
+    };
+    let me = this.clone();
+    sock_op(vm, &this, SocketCall::Listen { backlog }, move |_vm, r| match r {
+        Reply::Done => {
+            let st = state(&me)?;
+            if st.laddr.borrow().is_none() {
+                *st.laddr.borrow_mut() = Some(unbound_addr(st.family));
+            }
+            Ok(Value::None)
+        }
+        Reply::Bound { local } => {
+            *state(&me)?.laddr.borrow_mut() = Some(local);
+            Ok(Value::None)
+        }
+        other => Err(unexpected(other)),
+    })
+}
+
+fn sock_accept(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    args.bind("accept", [], 0)?;
+    let st = state(&this)?;
+    let (family, kind, proto) = (st.family, st.kind, st.proto);
+    sock_op(vm, &this, SocketCall::Accept, move |_vm, r| match r {
+        Reply::Accepted { sock, local, peer } => {
+            let timeout = DEFAULT_TIMEOUT.with(|d| d.get());
+            let conn = make_socket(family, kind, proto, sock.0, timeout);
+            let cs = state(&conn)?;
+            *cs.laddr.borrow_mut() = Some(local);
+            *cs.raddr.borrow_mut() = Some(peer.clone());
+            Ok(Value::tuple(vec![conn.clone(), addr_tuple(&peer, family)]))
+        }
+        other => Err(unexpected(other)),
+    })
+}
+
+fn connected(me: &Value, r: Reply) -> PyResult<Value> {
+    match r {
+        Reply::Connected { local, peer } => {
+            let st = state(me)?;
+            *st.laddr.borrow_mut() = Some(local);
+            *st.raddr.borrow_mut() = Some(peer);
+            Ok(Value::None)
+        }
+        other => Err(unexpected(other)),
+    }
+}
+
+fn sock_connect(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [addr] = args.bind("connect", ["*address"], 1)?;
+    let st = state(&this)?;
+    let a = parse_addr(&addr.expect("arg"), "connect", st.family)?;
+    let me = this.clone();
+    sock_op(vm, &this, SocketCall::Connect(a), move |_vm, r| connected(&me, r))
+}
+
+fn sock_connect_ex(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [addr] = args.bind("connect_ex", ["*address"], 1)?;
+    let st = state(&this)?;
+    let a = parse_addr(&addr.expect("arg"), "connect_ex", st.family)?;
+    let sock = open_handle(st)?;
+    let timeout = st.timeout.get();
+    let me = this.clone();
+    vm.block(Op::Socket { sock, call: SocketCall::Connect(a), timeout }, move |_vm, r| match r {
+        Reply::Err(e) => Ok(Value::Int(e.errno as i64)),
+        Reply::TimedOut => Ok(Value::Int(crate::host::errno::EAGAIN as i64)),
+        other => connected(&me, other).map(|_| Value::Int(0)),
+    })
+}
+
+fn sock_send(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [data, _flags] = args.bind("send", ["*data", "*flags"], 1)?;
+    let data = arg_bytes_like(&data.expect("arg"))?;
+    sock_op(vm, &this, SocketCall::Send(data), |_vm, r| match r {
+        Reply::Sent(n) => Ok(Value::Int(n as i64)),
+        other => Err(unexpected(other)),
+    })
+}
+
+fn sock_sendall(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [data, _flags] = args.bind("sendall", ["*data", "*flags"], 1)?;
+    let data = arg_bytes_like(&data.expect("arg"))?;
+    sock_op(vm, &this, SocketCall::SendAll(data), |_vm, r| match r {
+        Reply::Sent(_) | Reply::Done => Ok(Value::None),
+        other => Err(unexpected(other)),
+    })
+}
+
+fn sock_sendto(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    args.no_kw("sendto")?;
+    let (data, addr) = match args.pos.len() {
+        2 => (args.pos[0].clone(), args.pos[1].clone()),
+        3 => (args.pos[0].clone(), args.pos[2].clone()),
+        n => return Err(type_error(format!("sendto() takes 2 or 3 arguments ({n} given)"))),
+    };
+    let data = arg_bytes_like(&data)?;
+    let st = state(&this)?;
+    let a = parse_addr(&addr, "sendto", st.family)?;
+    let me = this.clone();
+    sock_op(vm, &this, SocketCall::SendTo(data, a), move |_vm, r| match r {
+        Reply::Sent(n) => {
+            let st = state(&me)?;
+            if st.laddr.borrow().is_none() {
+                *st.laddr.borrow_mut() = Some(unbound_addr(st.family));
+            }
+            Ok(Value::Int(n as i64))
+        }
+        other => Err(unexpected(other)),
+    })
+}
+
+fn bufsize(v: Option<Value>, fname: &str) -> PyResult<usize> {
+    let n = arg_int(&v.expect("arg"))?;
+    if n < 0 {
+        return Err(value_error(format!("negative buffersize in {fname}")));
+    }
+    Ok(n as usize)
+}
+
+fn sock_recv(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [n, _flags] = args.bind("recv", ["*bufsize", "*flags"], 1)?;
+    let max = bufsize(n, "recv")?;
+    sock_op(vm, &this, SocketCall::Recv { max }, |_vm, r| match r {
+        Reply::Data(d) => Ok(Value::bytes(d)),
+        Reply::DataFrom(d, _) => Ok(Value::bytes(d)),
+        other => Err(unexpected(other)),
+    })
+}
+
+fn sock_recv_into(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [buf, n, _flags] = args.bind("recv_into", ["buffer", "nbytes", "flags"], 1)?;
+    let Some(Value::ByteArray(buf)) = buf else {
+        return Err(type_error("recv_into() argument 'buffer' must be read-write bytes-like object"));
+    };
+    let len = buf.borrow().len();
+    let max = match n {
+        Some(v) if arg_int(&v)? > 0 => arg_int(&v)? as usize,
+        _ => len,
+    };
+    sock_op(vm, &this, SocketCall::Recv { max }, move |_vm, r| match r {
+        Reply::Data(d) => {
+            let mut b = buf.borrow_mut();
+            let n = d.len().min(b.len());
+            b[..n].copy_from_slice(&d[..n]);
+            Ok(Value::Int(n as i64))
+        }
+        other => Err(unexpected(other)),
+    })
+}
+
+fn sock_recvfrom(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [n, _flags] = args.bind("recvfrom", ["*bufsize", "*flags"], 1)?;
+    let max = bufsize(n, "recvfrom")?;
+    let family = state(&this)?.family;
+    sock_op(vm, &this, SocketCall::RecvFrom { max }, move |_vm, r| match r {
+        Reply::DataFrom(d, a) => Ok(Value::tuple(vec![Value::bytes(d), addr_tuple(&a, family)])),
+        Reply::Data(d) => Ok(Value::tuple(vec![Value::bytes(d), Value::None])),
+        other => Err(unexpected(other)),
+    })
+}
+
+fn sock_close(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let st = state(&this)?;
+    let h = st.handle.get();
+    if h < 0 {
+        return Ok(Value::None);
+    }
+    st.handle.set(-1);
+    vm.block(Op::Socket { sock: SocketHandle(h), call: SocketCall::Close, timeout: None }, |_vm, _r| Ok(Value::None))
+}
+
+fn sock_detach(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let st = state(&this)?;
+    let h = st.handle.get();
+    st.handle.set(-1);
+    Ok(Value::Int(h as i64))
+}
+
+fn sock_shutdown(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [how] = args.bind("shutdown", ["*how"], 1)?;
+    let how = match arg_int(&how.expect("arg"))? {
+        0 => Shutdown::Read,
+        1 => Shutdown::Write,
+        2 => Shutdown::Both,
+        _ => return Err(os_error(crate::host::errno::EINVAL, "Invalid argument")),
+    };
+    sock_op(vm, &this, SocketCall::Shutdown(how), |_vm, _r| Ok(Value::None))
+}
+
+fn sock_getsockname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let st = state(&this)?;
+    open_handle(st)?;
+    let a = st.laddr.borrow().clone().unwrap_or_else(|| unbound_addr(st.family));
+    Ok(addr_tuple(&a, st.family))
+}
+
+fn sock_getpeername(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let st = state(&this)?;
+    open_handle(st)?;
+    let r = st.raddr.borrow().clone();
+    match r {
+        Some(a) => Ok(addr_tuple(&a, st.family)),
+        None => Err(os_error(crate::host::errno::ENOTCONN, "Transport endpoint is not connected")),
+    }
+}
+
+fn sockopt_of(level: i64, opt: i64) -> Option<SockOpt> {
+    match (level, opt) {
+        (1, 2) => Some(SockOpt::ReuseAddr),
+        (1, 6) => Some(SockOpt::Broadcast),
+        (1, 9) => Some(SockOpt::KeepAlive),
+        (1, 7) => Some(SockOpt::SndBuf),
+        (1, 8) => Some(SockOpt::RcvBuf),
+        (1, 3) => Some(SockOpt::Type),
+        (1, 4) => Some(SockOpt::Error),
+        (6, 1) => Some(SockOpt::NoDelay),
+        _ => None,
+    }
+}
+
+fn sock_setsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [level, opt, value, _optlen] = args.bind("setsockopt", ["*level", "*optname", "*value", "*optlen"], 3)?;
+    let level = arg_int(&level.expect("arg"))?;
+    let opt = arg_int(&opt.expect("arg"))?;
+    let value = match value.expect("arg") {
+        Value::Bytes(_) | Value::ByteArray(_) => 1,
+        v => arg_int(&v)?,
+    };
+    open_handle(state(&this)?)?;
+    match sockopt_of(level, opt) {
+        Some(o) => sock_op(vm, &this, SocketCall::SetOpt { opt: o, value }, |_vm, _r| Ok(Value::None)),
+        None => Ok(Value::None),
+    }
+}
+
+fn sock_getsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [level, opt, _buflen] = args.bind("getsockopt", ["*level", "*optname", "*buflen"], 2)?;
+    let level = arg_int(&level.expect("arg"))?;
+    let opt = arg_int(&opt.expect("arg"))?;
+    let st = state(&this)?;
+    open_handle(st)?;
+    match sockopt_of(level, opt) {
+        Some(SockOpt::Type) => Ok(Value::Int(st.kind.number())),
+        Some(o) => sock_op(vm, &this, SocketCall::GetOpt { opt: o }, |_vm, r| match r {
+            Reply::Int(i) => Ok(Value::Int(i)),
+            other => Err(unexpected(other)),
+        }),
+        None => Ok(Value::Int(0)),
+    }
+}
+
+fn parse_timeout(v: Value) -> PyResult<Option<f64>> {
+    match v {
+        Value::None => Ok(None),
+        other => {
+            let t = arg_float(&other).map_err(|_| {
+                type_error(format!("'{}' object cannot be interpreted as an integer or float", other.type_name()))
+            })?;
+            if t < 0.0 {
+                return Err(value_error("Timeout value out of range"));
+            }
+            Ok(Some(t))
+        }
+    }
+}
+
+fn sock_settimeout(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [t] = args.bind("settimeout", ["*value"], 1)?;
+    state(&this)?.timeout.set(parse_timeout(t.expect("arg"))?);
+    Ok(Value::None)
+}
+
+fn sock_gettimeout(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    Ok(match state(&this)?.timeout.get() {
+        None => Value::None,
+        Some(t) => Value::Float(t),
+    })
+}
+
+fn sock_setblocking(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [flag] = args.bind("setblocking", ["*flag"], 1)?;
+    let on = flag.expect("arg").as_i64().unwrap_or(1) != 0;
+    state(&this)?.timeout.set(if on { None } else { Some(0.0) });
+    Ok(Value::None)
+}
+
+fn sock_getblocking(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    Ok(Value::Bool(state(&this)?.timeout.get() != Some(0.0)))
+}
+
+fn sock_fileno(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    Ok(Value::Int(state(&this)?.handle.get() as i64))
+}
+
+fn sock_enter(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    Ok(args.this())
+}
+
+fn sock_exit(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    sock_close(vm, Args::new(vec![this]))?;
+    if vm.pending.is_some() {
+        // The close op: its completion gives None; make the result False.
+        if let Some(crate::vm::Pending::Block { op, .. }) = vm.pending.take() {
+            return vm.block(op, |_vm, _r| Ok(Value::Bool(false)));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+/// CPython 3.11's socket repr.
+fn sock_repr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let st = state(&this)?;
+    let h = st.handle.get();
+    let mut s = String::from("<socket.socket ");
+    if h < 0 {
+        s.push_str("[closed] ");
+    }
+    s.push_str(&format!(
+        "fd={h}, family={}, type={}, proto={}",
+        st.family.number(),
+        st.kind.number(),
+        st.proto
+    ));
+    if h >= 0 {
+        let l = st.laddr.borrow().clone().unwrap_or_else(|| unbound_addr(st.family));
+        s.push_str(&format!(", laddr={}", addr_repr(&l, st.family)));
+        if let Some(r) = st.raddr.borrow().as_ref() {
+            s.push_str(&format!(", raddr={}", addr_repr(r, st.family)));
+        }
+    }
+    s.push('>');
+    Ok(Value::str(s))
+}
+
+fn addr_repr(a: &Addr, family: Family) -> String {
+    match family {
+        Family::Inet => format!("('{}', {})", a.host, a.port),
+        Family::Inet6 => format!("('{}', {}, 0, 0)", a.host, a.port),
+    }
+}
+
+/// `family`, `type`, `proto`, `timeout` attributes.
+fn sock_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [name] = args.bind("__getattr__", ["*name"], 1)?;
+    let name = name.expect("arg");
+    let st = state(&this)?;
+    Ok(match name.as_str().unwrap_or("") {
+        "family" => Value::Int(st.family.number()),
+        "type" => Value::Int(st.kind.number()),
+        "proto" => Value::Int(st.proto),
+        "timeout" => st.timeout.get().map(Value::Float).unwrap_or(Value::None),
+        n => {
+            return Err(crate::exc::attribute_error(format!("'socket' object has no attribute '{n}'")));
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// module functions
+
+fn gethostname(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    args.bind("gethostname", [], 0)?;
+    Ok(Value::str(vm.host.hostname()))
+}
+
+fn getfqdn(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [name] = args.bind("getfqdn", ["name"], 0)?;
+    match name {
+        Some(Value::Str(s)) if !s.as_str().is_empty() => Ok(Value::Str(s)),
+        _ => Ok(Value::str(vm.host.hostname())),
+    }
+}
+
+/// `socket.gaierror` (an OSError subclass of the socket module).
+pub fn gaierror_class() -> Rc<Class> {
+    GAIERROR.with(|c| {
+        c.borrow_mut()
+            .get_or_insert_with(|| {
+                let os = types().exc("OSError").expect("OSError");
+                new_class("gaierror", "socket", vec![os], ClassKind::Exception, None, &[], false)
+            })
+            .clone()
+    })
+}
+
+fn resolve_err(host: &str) -> crate::exc::PyErr {
+    let _ = host;
+    let cls = gaierror_class();
+    let e = crate::exc::instantiate(&cls, vec![Value::Int(-2), Value::str("Name or service not known")]);
+    crate::exc::set_os_attrs(&e.0);
+    e
+}
+
+fn gethostbyname(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [host] = args.bind("gethostbyname", ["*hostname"], 1)?;
+    let host = crate::builtins::arg_str(&host.expect("arg"), "gethostbyname", 1)?.as_str().to_string();
+    if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Ok(Value::str(host));
+    }
+    let h2 = host.clone();
+    vm.block(Op::Resolve { host }, move |_vm, r| match r {
+        Reply::Addrs(a) => match a.iter().find(|x| !x.contains(':')).or(a.first()) {
+            Some(x) => Ok(Value::str(x.as_str())),
+            None => Err(resolve_err(&h2)),
+        },
+        Reply::Err(_) => Err(resolve_err(&h2)),
+        other => Err(unexpected(other)),
+    })
+}
+
+fn getaddrinfo(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [host, port, family, kind, proto, _flags] =
+        args.bind("getaddrinfo", ["host", "port", "family", "type", "proto", "flags"], 2)?;
+    let host = match host.expect("arg") {
+        Value::None => "127.0.0.1".to_string(),
+        Value::Str(s) => s.as_str().to_string(),
+        other => return Err(type_error(format!("getaddrinfo() argument 1 must be str, bytes or None, not {}", other.type_name()))),
+    };
+    let port = match port.expect("arg") {
+        Value::None => 0,
+        Value::Int(p) => p,
+        Value::Str(s) => s.as_str().parse::<i64>().map_err(|_| resolve_err(s.as_str()))?,
+        other => return Err(type_error(format!("getaddrinfo() argument 2 must be int, str or None, not {}", other.type_name()))),
+    };
+    let family = family.map(|f| f.as_i64().unwrap_or(0)).unwrap_or(0);
+    let kind = kind.map(|f| f.as_i64().unwrap_or(0)).unwrap_or(0);
+    let proto = proto.map(|f| f.as_i64().unwrap_or(0)).unwrap_or(0);
+    let build = move |addrs: Vec<String>| -> Value {
+        let mut out = Vec::new();
+        for a in addrs {
+            let is6 = a.contains(':');
+            let fam = if is6 { 10 } else { 2 };
+            if family != 0 && family != fam {
+                continue;
+            }
+            let kinds: Vec<(i64, i64)> = match kind {
+                0 => vec![(1, 6), (2, 17), (3, 0)],
+                1 => vec![(1, 6)],
+                2 => vec![(2, 17)],
+                k => vec![(k, 0)],
+            };
+            for (k, p) in kinds {
+                if proto != 0 && proto != p {
+                    continue;
+                }
+                let sa = if is6 {
+                    Value::tuple(vec![Value::str(a.as_str()), Value::Int(port), Value::Int(0), Value::Int(0)])
+                } else {
+                    Value::tuple(vec![Value::str(a.as_str()), Value::Int(port)])
+                };
+                out.push(Value::tuple(vec![Value::Int(fam), Value::Int(k), Value::Int(p), Value::str(""), sa]));
+            }
+        }
+        Value::list(out)
+    };
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return Ok(build(vec![host]));
+    }
+    let h2 = host.clone();
+    vm.block(Op::Resolve { host }, move |_vm, r| match r {
+        Reply::Addrs(a) if !a.is_empty() => Ok(build(a)),
+        _ => Err(resolve_err(&h2)),
+    })
+}
+
+/// `create_connection(address, timeout=None, source_address=None)`: socket, then connect.
+fn create_connection(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [addr, timeout, _src] = args.bind("create_connection", ["address", "timeout", "source_address"], 1)?;
+    let a = parse_addr(&addr.expect("arg"), "create_connection", Family::Inet)?;
+    let timeout = match timeout {
+        Some(t) => parse_timeout(t)?,
+        None => DEFAULT_TIMEOUT.with(|d| d.get()),
+    };
+    let family = if a.host.contains(':') { Family::Inet6 } else { Family::Inet };
+    vm.block(Op::Create { family, kind: SockType::Stream }, move |vm, r| match r {
+        Reply::Created(h) => {
+            let s = make_socket(family, SockType::Stream, 0, h.0, timeout);
+            let me = s.clone();
+            vm.block(Op::Socket { sock: h, call: SocketCall::Connect(a), timeout }, move |vm, r| match r {
+                Reply::Err(e) => {
+                    close_quietly(vm, &me);
+                    Err(from_os(&e))
+                }
+                Reply::TimedOut => {
+                    close_quietly(vm, &me);
+                    Err(timed_out())
+                }
+                other => connected(&me, other).map(|_| me.clone()),
+            })
+        }
+        Reply::Err(e) => Err(from_os(&e)),
+        other => Err(unexpected(other)),
+    })
+}
+
+fn close_quietly(_vm: &mut Vm, s: &Value) {
+    if let Ok(st) = state(s) {
+        st.handle.set(-1);
+    }
+}
+
+fn inet_aton(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [s] = args.bind("inet_aton", ["*string"], 1)?;
+    let s = crate::builtins::arg_str(&s.expect("arg"), "inet_aton", 1)?;
+    match s.as_str().parse::<std::net::Ipv4Addr>() {
+        Ok(a) => Ok(Value::bytes(a.octets().to_vec())),
+        Err(_) => Err(os_error(0, "illegal IP address string passed to inet_aton").with_no_errno()),
+    }
+}
+
+fn inet_ntoa(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [b] = args.bind("inet_ntoa", ["*packed_ip"], 1)?;
+    let b = arg_bytes_like(&b.expect("arg"))?;
+    if b.len() != 4 {
+        return Err(os_error(0, "packed IP wrong length for inet_ntoa").with_no_errno());
+    }
+    Ok(Value::str(format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3])))
+}
+
+fn htons(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [x] = args.bind("htons", ["*x"], 1)?;
+    let x = arg_int(&x.expect("arg"))?;
+    if !(0..=0xffff).contains(&x) {
+        return Err(new_exc("OverflowError", "htons: Python int too large to convert to C 16-bit unsigned integer"));
+    }
+    Ok(Value::Int((x as u16).swap_bytes() as i64))
+}
+
+fn htonl(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [x] = args.bind("htonl", ["*x"], 1)?;
+    let x = arg_int(&x.expect("arg"))?;
+    if !(0..=0xffff_ffff).contains(&x) {
+        return Err(new_exc("OverflowError", "int larger than 32 bits"));
+    }
+    Ok(Value::Int((x as u32).swap_bytes() as i64))
+}
+
+fn getdefaulttimeout(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(DEFAULT_TIMEOUT.with(|d| d.get()).map(Value::Float).unwrap_or(Value::None))
+}
+
+fn setdefaulttimeout(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [t] = args.bind("setdefaulttimeout", ["*timeout"], 1)?;
+    let t = parse_timeout(t.expect("arg"))?;
+    DEFAULT_TIMEOUT.with(|d| d.set(t));
+    Ok(Value::None)
+}
+
+trait NoErrno {
+    fn with_no_errno(self) -> Self;
+}
+
+impl NoErrno for crate::exc::PyErr {
+    /// `OSError('message')` with a single argument (inet_aton's error).
+    fn with_no_errno(self) -> Self {
+        let msg = self.data().args.get(1).cloned().unwrap_or(Value::None);
+        self.data().args = vec![msg];
+        crate::exc::set_os_attrs(&self.0);
+        self
+    }
+}
