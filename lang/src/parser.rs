@@ -6,6 +6,7 @@
 //! * [`strings`]: string literals, escapes, implicit concatenation and f-strings;
 //! * [`targets`]: checks of assignment/for/del targets and their error messages.
 
+mod checks;
 mod expr;
 mod strings;
 mod targets;
@@ -21,11 +22,9 @@ pub fn parse(source: &str, filename: &str) -> Result<ast::Module, SyntaxError> {
     let source = lexer::normalize_source(source);
     let lexed = lexer::tokenize(&source, filename);
     let mut p = Parser::new(lexed.tokens, lexed.error, lexed.lines, filename, 0);
-    let result = p.file();
-    match result {
-        Ok(body) => Ok(ast::Module { body }),
-        Err(e) => Err(p.finish_error(e)),
-    }
+    let body = p.file().map_err(|e| p.finish_error(e))?;
+    checks::check_module(&p, &body, p.await_error.clone())?;
+    Ok(ast::Module { body })
 }
 
 const KEYWORDS: [&str; 35] = [
@@ -56,6 +55,18 @@ pub(crate) struct Parser {
     furthest: usize,
     /// Inside an f-string field: errors get the "f-string: " prefix.
     in_fstring: bool,
+    /// What encloses the code being parsed (for `await`, which the tree cannot hold).
+    scopes: Vec<ScopeKind>,
+    /// The first `await`: always an error in socklab, reported after the parse the way
+    /// CPython's compiler does (`'await' outside function`).
+    await_error: Option<(Span, &'static str)>,
+}
+
+/// Where code sits, as far as `await` cares.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    Function,
+    Class,
 }
 
 impl Parser {
@@ -89,6 +100,8 @@ impl Parser {
             lex_error,
             furthest: 0,
             in_fstring: false,
+            scopes: Vec::new(),
+            await_error: None,
         }
     }
 
@@ -681,6 +694,7 @@ impl Parser {
     /// Expression statements and the assignments.
     fn expr_stmt(&mut self) -> PResult<Stmt> {
         let start = self.span();
+        let start_pos = self.pos;
         let first = if self.at_kw("yield") {
             self.yield_expr()?
         } else {
@@ -689,6 +703,7 @@ impl Parser {
         self.touch();
         let kind = match self.tok().clone() {
             Tok::Op("=") => {
+                self.check_first_target(&first, start_pos)?;
                 let mut exprs = vec![first];
                 while self.eat_op("=") {
                     let v = if self.at_kw("yield") {
@@ -696,12 +711,12 @@ impl Parser {
                     } else {
                         self.star_expressions()?
                     };
+                    if self.at_op("=") {
+                        self.check_assign_target(&v)?;
+                    }
                     exprs.push(v);
                 }
                 let value = exprs.pop().expect("at least two");
-                for t in &exprs {
-                    self.check_assign_target(t, true)?;
-                }
                 StmtKind::Assign {
                     targets: exprs,
                     value,
@@ -868,7 +883,7 @@ impl Parser {
         let context = self.expression()?;
         let target = if self.eat_kw("as") {
             let t = self.star_target()?;
-            self.check_assign_target(&t, false)?;
+            self.check_assign_target(&t)?;
             Some(t)
         } else {
             None
@@ -976,7 +991,10 @@ impl Parser {
             None
         };
         self.expect_forced(":")?;
-        let body = self.block("function definition", def.line)?;
+        self.scopes.push(ScopeKind::Function);
+        let body = self.block("function definition", def.line);
+        self.scopes.pop();
+        let body = body?;
         let doc = docstring(&body);
         Ok(Stmt {
             kind: StmtKind::FunctionDef(ast::FunctionDef {
@@ -1000,7 +1018,10 @@ impl Parser {
             self.expect_op(")")?;
         }
         self.expect_forced(":")?;
-        let body = self.block("class definition", class.line)?;
+        self.scopes.push(ScopeKind::Class);
+        let body = self.block("class definition", class.line);
+        self.scopes.pop();
+        let body = body?;
         Ok(Stmt {
             kind: StmtKind::ClassDef {
                 name,

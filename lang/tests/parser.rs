@@ -9,8 +9,24 @@ use socklab_lang::parser::parse;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The real CPython binary (a version manager's `python3` shim costs a shell per call).
+fn python() -> &'static str {
+    static PYTHON: OnceLock<String> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let out = Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .expect("python3 runs");
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_string()
+    })
+}
 
 /// Writes `src` to a fresh file in the temp dir (bytes as given: CRLF, BOM, tabs survive).
 fn temp_script(src: &str) -> PathBuf {
@@ -65,7 +81,8 @@ fn panic_text(e: Box<dyn std::any::Any + Send>) -> String {
 fn check_tree(src: &str) {
     let path = temp_script(src);
     let pydump = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parser/pydump.py");
-    let out = Command::new("python3")
+    let out = Command::new(python())
+        .arg("-S")
         .arg(pydump)
         .arg(&path)
         .output()
@@ -93,7 +110,8 @@ fn check_tree(src: &str) {
 /// with socklab's rendering of the syntax error.
 fn check_syntax_error(src: &str) {
     let path = temp_script(src);
-    let out = Command::new("python3")
+    let out = Command::new(python())
+        .arg("-S")
         .arg(&path)
         .output()
         .expect("python3 runs");
@@ -140,9 +158,9 @@ fn simple_statements() {
     c.tree("a = b = c = 0\na += 1\nb -= 2; c *= 3;\n");
     c.tree("x: int = 5\ny: 'str'\nself.a: int = 1\n");
     c.tree("pass\nglobal a, b\ndel a, b[0], c.d\nassert x, 'msg'\nassert y\n");
-    c.tree("def f():\n    nonlocal q\n    return\n    return 1, 2\n    return *a, b\n");
+    c.tree("def g():\n    q = 0\n    def f():\n        nonlocal q\n        return\n        return 1, 2\n        return *a, b\n");
     c.tree("raise\nraise ValueError('x')\nraise E from None\n");
-    c.tree("x = yield\ny = yield 1\nz = yield from g()\n");
+    c.tree("def f():\n    x = yield\n    y = yield 1\n    z = yield from g()\n    yield\n");
 }
 
 #[test]
@@ -359,4 +377,189 @@ fn imaginary_literals_are_reported() {
     let e = parse("x = 1.5j\n", "t.py").expect_err("not supported");
     assert_eq!(e.msg, "imaginary numbers are not supported by socklab");
     assert_eq!((e.line, e.col), (1, 4));
+}
+
+#[test]
+fn compile_time_errors() {
+    let mut c = Cases::default();
+    c.error("try:\n  pass\nexcept:\n  pass\nexcept ValueError:\n  pass\n");
+    c.error("f(a=1, a=2)\n");
+    c.error("def f():\n  x = 1\n  global x\n");
+    c.error("def f():\n  print(x)\n  global x\n");
+    c.error("def f(x):\n  global x\n");
+    c.error("def f():\n  nonlocal x\n");
+    c.error("nonlocal x\n");
+    c.error("def f():\n  from os import *\n");
+    c.error("for x in y:\n  pass\nelse:\n  break\n");
+    c.error("class A:\n  return 1\n");
+    c.error("x = [(yield) for a in b]\n");
+    c.error("def f():\n  x: int = 1\n  global x\n");
+    c.error("print(*a)\nprint(**a)\nx = *a, *b\n*a, = b\nreturn *a\n");
+    c.error("def f():\n  return *a\n");
+    c.error("def f():\n  x = await y\n");
+    c.error("x = await y\n");
+    c.error("class A:\n  x = await y\n");
+    c.error("break\nx = (\n");
+    c.error("break\nreturn\n");
+    c.error("def f():\n    break\ncontinue\n");
+    c.error("def f(a, a): pass\nx = (\n");
+    c.error("def f(a, a): pass\nreturn\n");
+    c.error("def f():\n  global x\n  x = 1\n  def g():\n    nonlocal x\n");
+    c.error("def f():\n  x = 1\n  class C:\n    def g(self):\n      nonlocal x\n      x = 2\n  return C\nreturn\n");
+    c.error("x = *a\n");
+    c.error("*a = 1\n");
+    c.error("a, *b, *c = d\n");
+    c.error("for *a in b: pass\n");
+    c.error("*a\n");
+    c.error("for x in *a: pass\n");
+    c.error("x = yield\n");
+    c.error("while True:\n    def f():\n        break\n");
+    c.error("while True:\n    class A:\n        continue\n");
+    c.error("def f():\n    yield\n    return 1\nprint(f\"{(yield)}\")\n");
+    c.error("count = 0\ndef inc():\n    count += 1\n    global count\n");
+    c.error("f(**a, b=1, b=2)\n");
+    c.error("class A(metaclass=M, metaclass=N): pass\n");
+    c.error("x = {**a for a in b}\n");
+    c.error("x = 1\ndef f():\n    global x\n    x: int\n");
+    c.error("lambda a, a: 1\n");
+    c.error("def f(a, *, a): pass\n");
+    c.error("def f():\n    from socket import *\n    return 1\n");
+    c.error("for i in range(3):\n    pass\nelse:\n    continue\n");
+    c.error("try:\n    pass\nfinally:\n    break\n");
+    c.error("while x:\n    try:\n        pass\n    finally:\n        break\nreturn\n");
+    c.error("x = [i for i in range(3) if (yield)]\n");
+    c.error("def g():\n    x = [(yield i) for i in y]\n");
+    c.error("def f():\n    def g():\n        nonlocal y\n    y = 1\nreturn\n");
+    c.error("def f():\n    y = 1\n    def g():\n        global y\n        def h():\n            nonlocal y\n");
+    c.error("def f(a):\n    nonlocal a\n");
+}
+
+#[test]
+fn more_syntax_errors() {
+    let mut c = Cases::default();
+    c.error("x = (1, 2");
+    c.error("if True:\n    x = 1\n   y = 2");
+    c.error("def f(x):\n    return x +");
+    c.error("while True\n    print(1)");
+    c.error("for x in range(10):\nprint(x)");
+    c.error("print(\"hello world)");
+    c.error("print('hello world\")");
+    c.error("s = \"\"\"abc");
+    c.error("x = [1, 2, 3\nprint(x)");
+    c.error("x = {'a': 1");
+    c.error("def f(:\n    pass");
+    c.error("class A(:\n    pass");
+    c.error("import socket\ns = socket.socket()\ns.connect(('localhost', 80)\ns.send(b'hi')");
+    c.error("if x == 1:\n    pass\nelif x == 2\n    pass");
+    c.error("try:\n    pass\nexcept Exception as e\n    pass");
+    c.error("try:\n    pass");
+    c.error("x = 5 +* 3");
+    c.error("def f()");
+    c.error("print(f\"{x\")");
+    c.error("print(f\"{x!}\")");
+    c.error("print(f\"{x:{y:{z}}}\")");
+    c.error("x = 1 if 2");
+    c.error("x = lambda: yield");
+    c.error("a = 1 = 2");
+    c.error("(a, b) += 1");
+    c.error("[a, b] = 1, 2\ndel (a + b)");
+    c.error("x = *a");
+    c.error("*a = 1");
+    c.error("print(*)");
+    c.error("f(x=)");
+    c.error("f(=1)");
+    c.error("f(a.b=1)");
+    c.error("f(a, b=1, c)");
+    c.error("def f(*): pass");
+    c.error("def f(**k, a): pass");
+    c.error("def f(a, /, /): pass");
+    c.error("def f(*, **k): pass");
+    c.error("def f(/, a): pass");
+    c.error("x = 1 +");
+    c.error("return");
+    c.error("x = [i for i in]");
+    c.error("x = [for i in y]");
+    c.error("x.1 = 2");
+    c.error("x = 3 4");
+    c.error("x = \"a\" \"b\" 5");
+    c.error("print(\"a\" x)");
+    c.error("print(x \"a\")");
+    c.error("if x:\npass");
+    c.error("if x:\n    pass\n  else:\n    pass");
+    c.error("else");
+    c.error("x = 1; ; y = 2");
+    c.error("import a.b as");
+    c.error("from . import");
+    c.error("from x import (a, b");
+    c.error("from x import *, y");
+    c.error("with open('f') as f\n    pass");
+    c.error("with open('f') as f(): pass");
+    c.error("class A:\ndef f(self): pass");
+    c.error("@dec\nx = 1");
+    c.error("global x = 1");
+    c.error("nonlocal");
+    c.error("assert");
+    c.error("raise X from");
+    c.error("x = yield = 3");
+    c.error("a, *b, *c = d");
+    c.error("x = 0b102");
+    c.error("x = 0xg");
+    c.error("x = 1_");
+    c.error("x = 1.2.3");
+    c.error("x = 1e5e5");
+    c.error("x = 09");
+    c.error("s = 'abc\\\ndef");
+    c.error("s = u'abc' b'd'");
+    c.error("s = f'{a!r' ");
+    c.error("s = f'{a:'");
+    c.error("s = f'{a:{b}'");
+    c.error("s = f'{#}'");
+    c.error("s = f'{a[}'");
+    c.error("s = f'{a)}'");
+    c.error("s = f'{a]}'");
+    c.error("s = f'{a}}'");
+    c.error("s = f'{{}'");
+    c.error("s = f'{a b}' ");
+    c.error("s = f'{a = b}'");
+    c.error("s = f'''{\na b\n}'''");
+    c.error("x = {1: 2, 3}");
+    c.error("x = {1, 2: 3}");
+    c.error("x = {**a, b}");
+    c.error("x = {a: *b}");
+    c.error("x = [*a for a in b]");
+    c.error("x = (yield)\ny = await z");
+    c.error("def f():\n    x = yield from");
+    c.error("not x = 1");
+    c.error("x + 1 = 2");
+    c.error("x.y() = 2");
+    c.error("None = 1");
+    c.error("True = 1");
+    c.error("... = 1");
+    c.error("f'{x}' = 1");
+    c.error("(x for x in y) = 1");
+    c.error("[x for x in y] = 1");
+    c.error("{} = 1");
+    c.error("x if y else z = 1");
+    c.error("lambda: 1 = 1");
+    c.error("a < b = 1");
+    c.error("(a := 1) = 2");
+    c.error("a and b = 1");
+    c.error("-x = 1");
+    c.error("for 1 in x: pass");
+    c.error("for f() in x: pass");
+    c.error("for a, b() in x: pass");
+    c.error("with a as 1: pass");
+    c.error("del 1");
+    c.error("del a, f()");
+    c.error("del (a, b), [c, d], *e");
+    c.error("x: int, y: int = 1, 2");
+    c.error("(x): int = 1\n[x]: int");
+    c.error("f(): int");
+    c.error("x = [1, 2\ny = 3");
+    c.error("def f(a, a=1): pass");
+    c.error("lambda a, a: 1");
+    c.error("def f(a, *a): pass");
+    c.error("x = 'abc' 'def");
+    c.error("x = '''a''' '''b\nc");
+    c.error("if x:\n        y\n	z\n");
 }

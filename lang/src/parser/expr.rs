@@ -251,7 +251,10 @@ impl Parser {
         let start = self.advance().span;
         let params = self.params(":", false)?;
         self.expect_forced(":")?;
-        let body = self.expression()?;
+        self.scopes.push(super::ScopeKind::Function);
+        let body = self.expression();
+        self.scopes.pop();
+        let body = body?;
         let span = join(start, body.span);
         Ok(mk(
             ExprKind::Lambda {
@@ -480,7 +483,19 @@ impl Parser {
     /// An atom followed by `.name`, `(args)` and `[index]` trailers.
     fn primary(&mut self) -> PResult<Expr> {
         if self.at_kw("await") {
-            return Err(self.invalid_syntax());
+            // socklab runs no coroutines, but the error must be CPython's, and come after
+            // any syntax error: parse the operand and report it at the end.
+            let start = self.advance().span;
+            let operand = self.primary()?;
+            if self.await_error.is_none() {
+                let msg = if self.scopes.last() == Some(&super::ScopeKind::Function) {
+                    "'await' outside async function"
+                } else {
+                    "'await' outside function"
+                };
+                self.await_error = Some((join(start, operand.span), msg));
+            }
+            return Ok(operand);
         }
         // Trailers start where the atom's first token does (a parenthesized atom's
         // own span leaves the parentheses out, but `(a).b` starts at the `(`).
@@ -529,6 +544,11 @@ impl Parser {
     fn slices(&mut self) -> PResult<Expr> {
         let first = self.slice()?;
         if !self.at_op(",") {
+            if let ExprKind::Starred(_) = first.kind {
+                // `a[*b]` indexes with a tuple.
+                let span = first.span;
+                return Ok(mk(ExprKind::Tuple(vec![first]), span));
+            }
             return Ok(first);
         }
         let start = first.span;
@@ -798,6 +818,7 @@ impl Parser {
         }
         let first = self.star_named_expression()?;
         if self.at_kw("for") || self.at_kw("async") {
+            self.check_comprehension_elt(&first)?;
             let generators = self.comprehension_clauses()?;
             self.expect_op(")")?;
             return Ok(mk(
@@ -835,6 +856,7 @@ impl Parser {
         }
         let first = self.star_named_expression()?;
         if self.at_kw("for") || self.at_kw("async") {
+            self.check_comprehension_elt(&first)?;
             let generators = self.comprehension_clauses()?;
             self.expect_op("]")?;
             return Ok(mk(
@@ -862,6 +884,7 @@ impl Parser {
             return Ok(mk(ExprKind::Dict(Vec::new()), join(start, self.prev_end())));
         }
         // A dict starts with `**x` or `key:`; anything else is a set.
+        let first_start = self.span();
         let first_key = if self.eat_op("**") {
             None
         } else {
@@ -873,9 +896,16 @@ impl Parser {
         };
         let first_value = if first_key.is_some() {
             self.advance();
-            self.expression()?
+            self.dict_value()?
         } else {
-            self.bitwise_or()?
+            let v = self.bitwise_or()?;
+            if self.at_kw("for") || self.at_kw("async") {
+                let span = first_start;
+                return Err(
+                    self.error_at(span, "dict unpacking cannot be used in dict comprehension")
+                );
+            }
+            v
         };
         if self.at_kw("for") || self.at_kw("async") {
             if let Some(key) = first_key {
@@ -915,7 +945,7 @@ impl Parser {
                     return Err(self.invalid_syntax());
                 }
                 self.advance();
-                let v = self.expression()?;
+                let v = self.dict_value()?;
                 items.push((Some(k), v));
             }
         }
@@ -923,8 +953,33 @@ impl Parser {
         Ok(mk(ExprKind::Dict(items), join(start, self.prev_end())))
     }
 
+    /// A value after `key:`; `{k: *v}` gets CPython's message.
+    fn dict_value(&mut self) -> PResult<Expr> {
+        if self.at_op("*") {
+            let start = self.advance().span;
+            let v = self.bitwise_or()?;
+            let span = join(start, v.span);
+            return Err(self.error_at(
+                span,
+                "cannot use a starred expression in a dictionary value",
+            ));
+        }
+        self.expression()
+    }
+
+    fn check_comprehension_elt(&mut self, elt: &Expr) -> PResult<()> {
+        if let ExprKind::Starred(_) = elt.kind {
+            return Err(self.error_at(
+                elt.span,
+                "iterable unpacking cannot be used in comprehension",
+            ));
+        }
+        Ok(())
+    }
+
     fn set_rest(&mut self, start: Span, first: Expr) -> PResult<Expr> {
         if self.at_kw("for") || self.at_kw("async") {
+            self.check_comprehension_elt(&first)?;
             let generators = self.comprehension_clauses()?;
             self.expect_op("}")?;
             return Ok(mk(
@@ -951,7 +1006,6 @@ impl Parser {
         let mut params = Params::default();
         let mut seen_default = false;
         let mut star = false;
-        let mut names: Vec<String> = Vec::new();
         while !self.at_op(close) {
             let start = self.span();
             if self.eat_op("/") {
@@ -968,7 +1022,6 @@ impl Parser {
                 params.posonly = std::mem::take(&mut params.args);
             } else if self.eat_op("**") {
                 let p = self.param(annotations)?;
-                self.check_dup(&mut names, &p)?;
                 params.kwarg = Some(p);
                 self.eat_op(",");
                 if !self.at_op(close) {
@@ -991,12 +1044,10 @@ impl Parser {
                     return Err(self.error_at(start, "named arguments must follow bare *"));
                 } else {
                     let p = self.param(annotations)?;
-                    self.check_dup(&mut names, &p)?;
                     params.vararg = Some(p);
                 }
             } else {
                 let mut p = self.param(annotations)?;
-                self.check_dup(&mut names, &p)?;
                 if self.eat_op("=") {
                     p.default = Some(self.expression()?);
                     if !star {
@@ -1035,16 +1086,5 @@ impl Parser {
             annotation,
             span: join(start, self.prev_end()),
         })
-    }
-
-    fn check_dup(&mut self, names: &mut Vec<String>, p: &Param) -> PResult<()> {
-        if names.contains(&p.name) {
-            return Err(self.error_at(
-                p.span,
-                &format!("duplicate argument '{}' in function definition", p.name),
-            ));
-        }
-        names.push(p.name.clone());
-        Ok(())
     }
 }

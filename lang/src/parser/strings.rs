@@ -350,7 +350,7 @@ impl Parser {
                 .map_err(|e| self.string_error(format!("(value error) {}", e.0)));
         }
         if lit.fstring {
-            return self.fstring(lit).map(Piece::F);
+            return self.fstring(lit, span).map(Piece::F);
         }
         if lit.raw {
             return Ok(Piece::Str(lit.body.clone()));
@@ -360,7 +360,7 @@ impl Parser {
             .map_err(|e| self.string_error(format!("(unicode error) {}", e.0)))
     }
 
-    fn fstring(&mut self, lit: &StrLit) -> PResult<Vec<FStringPart>> {
+    fn fstring(&mut self, lit: &StrLit, span: Span) -> PResult<Vec<FStringPart>> {
         let chars: Vec<char> = lit.body.chars().collect();
         // Where each char sits in the file.
         let mut pos = Vec::with_capacity(chars.len() + 1);
@@ -380,6 +380,7 @@ impl Parser {
             pos,
             i: 0,
             lit,
+            token: span,
         };
         let parts = self.fstring_parts(&mut f, 0)?;
         Ok(parts)
@@ -559,7 +560,7 @@ impl Parser {
             return Err(self.fstring_error(f, "empty expression not allowed"));
         }
         let (line, col) = f.pos[expr_start];
-        let value = self.fstring_expr(&text, line, col)?;
+        let value = self.fstring_expr(&text, line, col, field_shift(f, expr_start))?;
         let mut debug_text = None;
         if f.chars[f.i] == '=' {
             f.i += 1;
@@ -608,8 +609,9 @@ impl Parser {
         ))
     }
 
-    /// Parses a field's expression as CPython 3.11 does: `(text)` on its own.
-    fn fstring_expr(&mut self, text: &str, line: u32, col: u32) -> PResult<Expr> {
+    /// Parses a field's expression as CPython 3.11 does: `(text)` on its own. `shift`
+    /// is CPython's `starting_col_offset`, used for errors past the field's first line.
+    fn fstring_expr(&mut self, text: &str, line: u32, col: u32, shift: u32) -> PResult<Expr> {
         let wrapped = format!("({text})");
         let start_col = col.saturating_sub(1);
         let lexed = lexer::tokenize_at(&wrapped, &self.filename, line, start_col, true);
@@ -628,6 +630,12 @@ impl Parser {
                 if idx == 0 {
                     e.col = e.col.saturating_sub(start_col);
                     e.end_col = e.end_col.saturating_sub(start_col);
+                } else if e.col >= shift {
+                    // Later lines keep file columns, yet CPython subtracts the shift.
+                    e.col -= shift;
+                    e.end_col = e.end_col.saturating_sub(shift);
+                } else {
+                    e.caret = false;
                 }
                 e.text = frag_lines.get(idx).cloned();
                 if !e.msg.starts_with("f-string: ") {
@@ -662,11 +670,37 @@ impl Parser {
     }
 }
 
+/// CPython's `starting_col_offset` for a field whose `{` is at `f.chars[brace + 1]`'s
+/// left (`fstring_find_expr_location`): the token's column plus the brace's column on its
+/// line, or just the token's column when a newline follows the brace.
+fn field_shift(f: &FScan, expr_start: usize) -> u32 {
+    let brace = expr_start - 1;
+    let newline_after = f.chars[expr_start..]
+        .iter()
+        .take_while(|c| !matches!(c, '}' | '\n'))
+        .all(|c| matches!(c, ' ' | '\t' | '\x0c'))
+        && f.chars[expr_start..]
+            .iter()
+            .find(|c| !matches!(c, ' ' | '\t' | '\x0c'))
+            == Some(&'\n');
+    if newline_after {
+        return f.token.col;
+    }
+    let (bline, bcol) = f.pos[brace];
+    if bline == f.token.line {
+        bcol
+    } else {
+        f.token.col + bcol
+    }
+}
+
 struct FScan<'a> {
     chars: Vec<char>,
     pos: Vec<(u32, u32)>,
     i: usize,
     lit: &'a StrLit,
+    /// The string token, which CPython's f-string error columns are relative to.
+    token: Span,
 }
 
 fn push_literal(parts: &mut Vec<FStringPart>, s: String) {

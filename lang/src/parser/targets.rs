@@ -36,6 +36,22 @@ pub(crate) fn expr_name(e: &Expr) -> &'static str {
     }
 }
 
+/// Whether an expression starts with a list, tuple, generator, `True`, `None` or
+/// `False` (CPython's lookahead that keeps those out of the "Maybe you meant '=='" hint).
+fn starts_with_display(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::List(_)
+        | ExprKind::Tuple(_)
+        | ExprKind::GeneratorExp { .. }
+        | ExprKind::Constant(Constant::Bool(_) | Constant::None) => true,
+        ExprKind::Attribute { value, .. }
+        | ExprKind::Subscript { value, .. }
+        | ExprKind::Call { func: value, .. } => starts_with_display(value),
+        ExprKind::BinOp { left, .. } => starts_with_display(left),
+        _ => false,
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TargetsType {
     Star,
@@ -69,46 +85,47 @@ fn invalid_target(e: &Expr, ty: TargetsType) -> Option<&Expr> {
 }
 
 impl Parser {
-    /// An `=` target. `stmt`: a statement-level assignment, where CPython adds its
-    /// "Maybe you meant '=='" hint for a lone invalid target.
-    pub(super) fn check_assign_target(&mut self, t: &Expr, stmt: bool) -> PResult<()> {
+    /// An `=` target (`with ... as` too).
+    pub(super) fn check_assign_target(&mut self, t: &Expr) -> PResult<()> {
         if matches!(t.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_)) {
             return Err(self.error_at(t.span, "assignment to yield expression not possible"));
         }
-        if let ExprKind::Starred(_) = t.kind {
+        match invalid_target(t, TargetsType::Star) {
+            None => Ok(()),
+            Some(bad) => {
+                let what = expr_name(bad);
+                Err(self.error_at(bad.span, &format!("cannot assign to {what}")))
+            }
+        }
+    }
+
+    /// The first target of an assignment statement, the parser standing on its `=`.
+    /// CPython's `invalid_named_expression` gives its "Maybe you meant '=='" hint when
+    /// the target is a single operand-level expression and the value one too.
+    pub(super) fn check_first_target(&mut self, t: &Expr, start_pos: usize) -> PResult<()> {
+        if invalid_target(t, TargetsType::Star).is_none()
+            || matches!(t.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_))
+        {
+            return self.check_assign_target(t);
+        }
+        let save = (self.pos, self.furthest);
+        self.pos = start_pos;
+        let operand = self.bitwise_or().is_ok() && self.at_op("=");
+        let excluded = starts_with_display(t);
+        let mut rhs_ok = false;
+        if operand {
+            self.advance();
+            rhs_ok = self.bitwise_or().is_ok() && !self.at_op("=") && !self.at_op(":=");
+        }
+        (self.pos, self.furthest) = save;
+        if operand && rhs_ok && !excluded {
+            let what = expr_name(t);
             return Err(self.error_at(
                 t.span,
-                "starred assignment target must be in a list or tuple",
-            ));
-        }
-        let Some(bad) = invalid_target(t, TargetsType::Star) else {
-            return Ok(());
-        };
-        let what = expr_name(bad);
-        let simple = !matches!(
-            t.kind,
-            ExprKind::List(_)
-                | ExprKind::Tuple(_)
-                | ExprKind::GeneratorExp { .. }
-                | ExprKind::Constant(Constant::Bool(_) | Constant::None)
-        );
-        if stmt
-            && simple
-            && !matches!(
-                t.kind,
-                ExprKind::Compare { .. }
-                    | ExprKind::BoolOp { .. }
-                    | ExprKind::NamedExpr { .. }
-                    | ExprKind::IfExp { .. }
-                    | ExprKind::Lambda { .. }
-            )
-        {
-            return Err(self.error_at(
-                bad.span,
                 &format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"),
             ));
         }
-        Err(self.error_at(bad.span, &format!("cannot assign to {what}")))
+        self.check_assign_target(t)
     }
 
     pub(super) fn check_for_target(&mut self, t: &Expr) -> PResult<()> {
