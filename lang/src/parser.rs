@@ -23,7 +23,7 @@ pub fn parse(source: &str, filename: &str) -> Result<ast::Module, SyntaxError> {
     let lexed = lexer::tokenize(&source, filename);
     let mut p = Parser::new(lexed.tokens, lexed.error, lexed.lines, filename, 0);
     let body = p.file().map_err(|e| p.finish_error(e))?;
-    checks::check_module(&p, &body, p.await_error.clone())?;
+    checks::check_module(&p, &body, p.await_error)?;
     Ok(ast::Module { body })
 }
 
