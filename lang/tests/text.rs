@@ -7,7 +7,7 @@ use socklab_lang::text::format::{
     format_float, format_int, format_str, render_template, FormatSpec, TemplateArgs,
 };
 use socklab_lang::text::percent::{self, ArgValue, Key, PercentArgs, PercentError};
-use socklab_lang::text::{bytes, float, int, repr, strings};
+use socklab_lang::text::{bytes, float, int, json, repr, strings};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -555,6 +555,9 @@ const CODECS: &[&str] = &[
     "utf-16",
     "utf-16-le",
     "utf-16-be",
+    "utf-32",
+    "UTF-32LE",
+    "utf_32_be",
 ];
 const ERRORS: &[&str] = &["strict", "ignore", "replace", "backslashreplace", "nosuch"];
 
@@ -580,6 +583,12 @@ fn decode_matches_cpython_on_random_bytes() {
         .chain([
             "你好".as_bytes().to_vec(),
             "你好".encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            "a你\u{1f600}"
+                .chars()
+                .flat_map(|c| (c as u32).to_le_bytes())
+                .collect(),
+            b"\x00\x00\xfe\xff\x00\x00\x00a\x00\x00\xd8\x00".to_vec(),
+            b"\x00\xd8\x00\x00\x00\x00\x11\x00ab".to_vec(),
             b"\x00\xd8a\x00".to_vec(),
             b"\xff\xfe\x00\xd8".to_vec(),
             b"\x810\x81".to_vec(),
@@ -1902,6 +1911,117 @@ fn round_matches_cpython() {
             py.case(
                 format!("str(round({n}, {nd}))"),
                 int::round(&big(n), nd).to_string(),
+            );
+        }
+    }
+    py.check();
+}
+
+#[test]
+fn int_bytes_conversions_match_cpython() {
+    let mut py = Py::default();
+    let ints: Vec<BigInt> = [
+        0i128,
+        1,
+        255,
+        256,
+        -1,
+        -128,
+        -129,
+        128,
+        65535,
+        -32768,
+        i64::MIN as i128,
+        1 << 64,
+    ]
+    .into_iter()
+    .map(big)
+    .collect();
+    for n in &ints {
+        for length in [-1, 0, 1, 2, 8, 9] {
+            for (order, big_endian) in [("big", true), ("little", false)] {
+                for signed in [false, true] {
+                    let got = match int::to_bytes(n, length, big_endian, signed) {
+                        Ok(v) => repr::bytes_repr(&v),
+                        Err(e) => format!("{}: {}", e.kind.name(), e.message),
+                    };
+                    py.case(
+                        format!(
+                            "X(lambda: repr(({n}).to_bytes({length}, '{order}', signed={})))",
+                            py_bool(signed)
+                        ),
+                        got,
+                    );
+                }
+            }
+        }
+    }
+    for data in [
+        &b""[..],
+        b"\xff",
+        b"\x80\x00",
+        b"\x01\x00",
+        b"\x7f\xff\xff\xff\xff\xff\xff\xff\xff",
+    ] {
+        for (order, big_endian) in [("big", true), ("little", false)] {
+            for signed in [false, true] {
+                py.case(
+                    format!(
+                        "str(int.from_bytes({}, '{order}', signed={}))",
+                        b(data),
+                        py_bool(signed)
+                    ),
+                    int::from_bytes(data, big_endian, signed).to_string(),
+                );
+            }
+        }
+    }
+    py.check();
+}
+
+#[test]
+fn json_literals_match_cpython() {
+    let mut py = Py::default();
+    let texts = [
+        "",
+        "plain",
+        "quote \" and \\ back",
+        "\n\r\t\u{8}\u{c}\u{0}\u{1f}\u{7f}",
+        "é你好",
+        "\u{1f600}",
+        "\u{2028}</script>",
+    ];
+    for text in texts {
+        for ensure in [true, false] {
+            py.case(
+                format!(
+                    "__import__('json').dumps({}, ensure_ascii={})",
+                    s(text),
+                    py_bool(ensure)
+                ),
+                json::quote(text, ensure),
+            );
+        }
+    }
+    for x in [
+        0.1,
+        1e16,
+        -0.0,
+        100.0,
+        1e-7,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ] {
+        for allow in [true, false] {
+            let got = result_text(json::float_literal(x, allow), "ValueError");
+            py.case(
+                format!(
+                    "X(lambda: __import__('json').dumps({}, allow_nan={}))",
+                    f(x),
+                    py_bool(allow)
+                ),
+                got,
             );
         }
     }

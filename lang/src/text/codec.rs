@@ -1,4 +1,4 @@
-//! `str.encode` and `bytes.decode`: utf-8, utf-16, latin-1, ascii, gbk, gb2312 and gb18030,
+//! `str.encode` and `bytes.decode`: utf-8, utf-16, utf-32, latin-1, ascii, gbk, gb2312 and gb18030,
 //! with CPython 3.11's error handlers, error positions and `UnicodeError` messages.
 //!
 //! The Chinese codecs follow CPython's `_codecs_cn`, not WHATWG: `gbk` is two-byte only and
@@ -115,6 +115,10 @@ pub enum Codec {
     Utf16,
     Utf16Le,
     Utf16Be,
+    /// utf-32 with a byte order mark (little-endian when writing).
+    Utf32,
+    Utf32Le,
+    Utf32Be,
     Latin1,
     Ascii,
     Gbk,
@@ -130,6 +134,9 @@ impl Codec {
             Codec::Utf16 => "utf-16",
             Codec::Utf16Le => "utf-16-le",
             Codec::Utf16Be => "utf-16-be",
+            Codec::Utf32 => "utf-32",
+            Codec::Utf32Le => "utf-32-le",
+            Codec::Utf32Be => "utf-32-be",
             Codec::Latin1 => "latin-1",
             Codec::Ascii => "ascii",
             Codec::Gbk => "gbk",
@@ -146,6 +153,9 @@ impl Codec {
             "utf_16" | "utf16" | "u16" => Codec::Utf16,
             "utf_16_le" | "utf_16le" => Codec::Utf16Le,
             "utf_16_be" | "utf_16be" => Codec::Utf16Be,
+            "utf_32" | "utf32" | "u32" => Codec::Utf32,
+            "utf_32_le" | "utf_32le" => Codec::Utf32Le,
+            "utf_32_be" | "utf_32be" => Codec::Utf32Be,
             "latin_1" | "latin1" | "latin" | "l1" | "iso_8859_1" | "iso8859_1" | "8859"
             | "cp819" | "ibm819" | "iso_ir_100" | "csisolatin1" | "iso_8859_1_1987" => {
                 Codec::Latin1
@@ -255,6 +265,17 @@ pub fn decode_with(bytes: &[u8], codec: Codec, errors: &str) -> Result<String, C
         }
         Codec::Utf16Le => decode_utf16(bytes, 0, false, errors),
         Codec::Utf16Be => decode_utf16(bytes, 0, true, errors),
+        Codec::Utf32 => {
+            if bytes.starts_with(b"\xff\xfe\x00\x00") {
+                decode_utf32(bytes, 4, false, errors)
+            } else if bytes.starts_with(b"\x00\x00\xfe\xff") {
+                decode_utf32(bytes, 4, true, errors)
+            } else {
+                decode_utf32(bytes, 0, false, errors)
+            }
+        }
+        Codec::Utf32Le => decode_utf32(bytes, 0, false, errors),
+        Codec::Utf32Be => decode_utf32(bytes, 0, true, errors),
         Codec::Ascii => decode_steps(bytes, codec.name(), errors, |b| {
             if b[0] < 0x80 {
                 Decoded::Char(b[0] as char, 1)
@@ -398,6 +419,53 @@ fn decode_utf16(
                 _ => {
                     out.extend(char::from_u32(u32::from(u)));
                     i += 2;
+                    continue;
+                }
+            }
+        };
+        let err = DecodeError {
+            encoding: name,
+            start: i,
+            end: i + len,
+            reason,
+            byte: rest[0],
+        };
+        on_decode_error(&mut out, errors, err, bytes)?;
+        i += len;
+    }
+    Ok(out)
+}
+
+/// Decodes UTF-32 units from `bytes[start..]` (after any byte order mark).
+fn decode_utf32(
+    bytes: &[u8],
+    start: usize,
+    big_endian: bool,
+    errors: &str,
+) -> Result<String, CodecError> {
+    let name = if big_endian { "utf-32-be" } else { "utf-32-le" };
+    let mut out = String::with_capacity(bytes.len() / 4);
+    let mut i = start;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let (len, reason) = if rest.len() < 4 {
+            (rest.len(), "truncated data")
+        } else {
+            let unit = [rest[0], rest[1], rest[2], rest[3]];
+            let cp = if big_endian {
+                u32::from_be_bytes(unit)
+            } else {
+                u32::from_le_bytes(unit)
+            };
+            match cp {
+                0xd800..=0xdfff => (
+                    4,
+                    "code point in surrogate code point range(0xd800, 0xe000)",
+                ),
+                0x110000.. => (4, "code point not in range(0x110000)"),
+                _ => {
+                    out.extend(char::from_u32(cp));
+                    i += 4;
                     continue;
                 }
             }
@@ -673,6 +741,22 @@ pub fn encode_with(s: &str, codec: Codec, errors: &str) -> Result<Vec<u8>, Codec
                     u.to_be_bytes()
                 } else {
                     u.to_le_bytes()
+                });
+            }
+            Ok(out)
+        }
+        Codec::Utf32 | Codec::Utf32Le | Codec::Utf32Be => {
+            let big = codec == Codec::Utf32Be;
+            let mut out = Vec::with_capacity(s.len() * 4 + 4);
+            if codec == Codec::Utf32 {
+                out.extend_from_slice(b"\xff\xfe\x00\x00");
+            }
+            for c in s.chars() {
+                let cp = c as u32;
+                out.extend_from_slice(&if big {
+                    cp.to_be_bytes()
+                } else {
+                    cp.to_le_bytes()
                 });
             }
             Ok(out)

@@ -224,3 +224,49 @@ pub fn round(n: &BigInt, ndigits: i64) -> BigInt {
     }
     q * scale
 }
+
+/// `n.to_bytes(length, byteorder, signed=...)`: `to_bytes(&(-1).into(), 2, true, true) == Ok(vec![0xff, 0xff])`.
+pub fn to_bytes(
+    n: &BigInt,
+    length: i64,
+    big_endian: bool,
+    signed: bool,
+) -> Result<Vec<u8>, TextError> {
+    if length < 0 {
+        return Err(TextError::value("length argument must be non-negative"));
+    }
+    if !signed && n.sign() == Sign::Minus {
+        return Err(TextError::overflow(
+            "can't convert negative int to unsigned",
+        ));
+    }
+    // Minimal little-endian form; zero, and (a CPython quirk) -1 when signed, need no bytes.
+    let minus_one = signed && *n == BigInt::from(-1);
+    let mut bytes = if n.is_zero() || (minus_one && length == 0) {
+        Vec::new()
+    } else if signed {
+        n.to_signed_bytes_le()
+    } else {
+        n.magnitude().to_bytes_le()
+    };
+    let length = usize::try_from(length).unwrap_or(usize::MAX);
+    if bytes.len() > length {
+        return Err(TextError::overflow("int too big to convert"));
+    }
+    let pad = if n.sign() == Sign::Minus { 0xff } else { 0 };
+    bytes.resize(length, pad);
+    if big_endian {
+        bytes.reverse();
+    }
+    Ok(bytes)
+}
+
+/// `int.from_bytes(bytes, byteorder, signed=...)`: `from_bytes(b"\xff", true, true) == (-1).into()`.
+pub fn from_bytes(bytes: &[u8], big_endian: bool, signed: bool) -> BigInt {
+    match (big_endian, signed) {
+        (true, true) => BigInt::from_signed_bytes_be(bytes),
+        (false, true) => BigInt::from_signed_bytes_le(bytes),
+        (true, false) => BigInt::from_bytes_be(Sign::Plus, bytes),
+        (false, false) => BigInt::from_bytes_le(Sign::Plus, bytes),
+    }
+}

@@ -4,7 +4,8 @@
 //! has to wrap the results in its own values and exceptions:
 //!
 //! * [`repr`]: `repr()`/`ascii()` of str and bytes;
-//! * [`float`]: float repr (shortest round trip), fixed/exponent formatting, `float(str)`;
+//! * [`float`]: float repr (shortest round trip), fixed/exponent formatting, `float(str)`,
+//!   `round(x, n)`;
 //! * [`format`]: the format-spec mini-language (`format(x, spec)`, f-strings) and `str.format`
 //!   templates ([`format::render_template`]);
 //! * [`percent`]: `%`-formatting of str and bytes, over the [`percent::PercentArgs`] trait;
@@ -12,7 +13,8 @@
 //!   utf-16 and utf-32, with CPython's `UnicodeError` wording and positions;
 //! * [`strings`]: the fiddly `str` methods (split, splitlines, strip, title, is*...);
 //! * [`bytes`]: the same methods on bytes, with ASCII semantics;
-//! * [`int`]: `int(str, base)` parsing and radix conversion of big integers;
+//! * [`int`]: `int(str, base)` parsing, radix conversion, `round`, `to_bytes`/`from_bytes`;
+//! * [`json`]: the string and float literals of `json.dumps`;
 //! * [`unicode`]: character classes (printable, alpha, decimal...) as CPython sees them.
 
 pub mod bytes;
@@ -20,6 +22,7 @@ pub mod codec;
 pub mod float;
 pub mod format;
 pub mod int;
+pub mod json;
 pub mod percent;
 pub mod repr;
 pub mod strings;
