@@ -80,6 +80,8 @@ pub struct LexError {
 pub struct Lexed {
     pub tokens: Vec<Token>,
     pub error: Option<LexError>,
+    /// SyntaxWarnings (line, message), such as `1if` ("invalid decimal literal").
+    pub warnings: Vec<(u32, String)>,
     /// The source lines without their line ends, for error messages.
     pub lines: Vec<String>,
 }
@@ -132,12 +134,14 @@ pub fn tokenize_at(source: &str, filename: &str, line: u32, col: u32, fragment: 
         brackets: Vec::new(),
         at_line_start: !fragment,
         fragment,
+        warnings: Vec::new(),
     };
     let error = lx.run().err();
     let lines = std::mem::take(&mut lx.lines);
     Lexed {
         tokens: lx.tokens,
         error,
+        warnings: lx.warnings,
         lines,
     }
 }
@@ -157,6 +161,7 @@ struct Lexer {
     brackets: Vec<(char, u32, u32)>,
     at_line_start: bool,
     fragment: bool,
+    warnings: Vec<(u32, String)>,
 }
 
 const OPERATORS3: [&str; 5] = ["**=", "//=", ">>=", "<<=", "..."];
@@ -667,12 +672,14 @@ impl Lexer {
                 text.push_str(&exp);
                 is_float = true;
             } else {
-                // `1else` is valid (deprecated) in 3.11; anything else is an error,
-                // reported at the digit before the `e`.
+                // `1else` is valid (with a SyntaxWarning) in 3.11; anything else is an
+                // error, reported at the digit before the `e`.
                 (self.pos, self.line, self.col) = save;
                 if !self.keyword_follows() {
                     return Err(self.number_error("decimal"));
                 }
+                self.warnings
+                    .push((self.line, "invalid decimal literal".into()));
                 self.push_number(&text, is_float, line, col)?;
                 return Ok(());
             }
@@ -755,6 +762,8 @@ impl Lexer {
         match self.peek() {
             Some(c) if is_potential_id_char(c) => {
                 if self.keyword_follows() {
+                    self.warnings
+                        .push((self.line, format!("invalid {kind} literal")));
                     return Ok(());
                 }
                 Err(self.number_error(kind))

@@ -13,18 +13,46 @@ mod targets;
 
 use crate::ast::{self, Alias, ExceptHandler, Expr, ExprKind, Span, Stmt, StmtKind, WithItem};
 use crate::lexer::{self, LexError, LexErrorStrength, Tok, Token};
-use crate::syntax_error::{SyntaxError, SyntaxErrorKind};
+use crate::syntax_error::{SyntaxError, SyntaxErrorKind, SyntaxWarning};
 
 pub use crate::syntax_error::SyntaxError as Error;
 
 /// Parses a whole script.
 pub fn parse(source: &str, filename: &str) -> Result<ast::Module, SyntaxError> {
+    parse_with_warnings(source, filename).0
+}
+
+/// Parses a whole script and also returns the SyntaxWarnings CPython would print on
+/// stderr before running it (or before the syntax error, for the ones found first).
+pub fn parse_with_warnings(
+    source: &str,
+    filename: &str,
+) -> (Result<ast::Module, SyntaxError>, Vec<SyntaxWarning>) {
     let source = lexer::normalize_source(source);
     let lexed = lexer::tokenize(&source, filename);
+    let mut raw_warnings = lexed.warnings;
     let mut p = Parser::new(lexed.tokens, lexed.error, lexed.lines, filename, 0);
-    let body = p.file().map_err(|e| p.finish_error(e))?;
-    checks::check_module(&p, &body, p.await_error)?;
-    Ok(ast::Module { body })
+    let result = match p.file().map_err(|e| p.finish_error(e)) {
+        Ok(body) => {
+            let checked = checks::check_module(&p, &body, p.await_error, &mut raw_warnings);
+            checked.map(|()| ast::Module { body })
+        }
+        Err(e) => {
+            // Only the tokenizer's warnings up to the error were printed.
+            raw_warnings.retain(|(line, _)| *line <= e.line);
+            Err(e)
+        }
+    };
+    let warnings = raw_warnings
+        .into_iter()
+        .map(|(line, msg)| SyntaxWarning {
+            filename: filename.to_string(),
+            line,
+            msg,
+            text: p.line_text(line),
+        })
+        .collect();
+    (result, warnings)
 }
 
 const KEYWORDS: [&str; 35] = [

@@ -111,3 +111,35 @@ impl fmt::Display for SyntaxErrorKind {
         f.write_str(self.name())
     }
 }
+
+/// A warning CPython prints on stderr while compiling a script that still runs
+/// (`"is" with a literal. Did you mean "=="?`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxWarning {
+    pub filename: String,
+    pub line: u32,
+    pub msg: String,
+    /// The source line (without its newline).
+    pub text: Option<String>,
+}
+
+impl SyntaxWarning {
+    /// What CPython's `warnings` module prints for it.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "{}:{}: SyntaxWarning: {}\n",
+            self.filename, self.line, self.msg
+        );
+        if let Some(text) = self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            out.push_str("  ");
+            out.push_str(text);
+            out.push('\n');
+        }
+        out
+    }
+}

@@ -5,7 +5,7 @@
 #[path = "parser/dump.rs"]
 mod dump;
 
-use socklab_lang::parser::parse;
+use socklab_lang::parser::{parse, parse_with_warnings};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,6 +47,12 @@ struct Cases {
 impl Cases {
     fn tree(&mut self, src: &str) {
         if let Err(e) = std::panic::catch_unwind(|| check_tree(src)) {
+            self.failures.push(panic_text(e));
+        }
+    }
+
+    fn warnings(&mut self, src: &str) {
+        if let Err(e) = std::panic::catch_unwind(|| check_warnings(src)) {
             self.failures.push(panic_text(e));
         }
     }
@@ -126,6 +132,26 @@ fn check_syntax_error(src: &str) {
     };
     if actual != expected {
         panic!("syntax error differs for:\n{src}\n--- CPython\n{expected}--- socklab\n{actual}");
+    }
+}
+
+/// Compiles `src` with CPython (without running it) and compares the SyntaxWarnings it
+/// prints with socklab's.
+fn check_warnings(src: &str) {
+    let path = temp_script(src);
+    let out = Command::new(python())
+        .args(["-S", "-c"])
+        .arg(
+            "import sys\np = sys.argv[1]\ntry:\n    compile(open(p, encoding='utf-8').read(), p, 'exec')\nexcept SyntaxError:\n    pass\n",
+        )
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    let expected = String::from_utf8(out.stderr).expect("utf-8");
+    let (_, warnings) = parse_with_warnings(src, &path.display().to_string());
+    let actual: String = warnings.iter().map(|w| w.render()).collect();
+    if actual != expected {
+        panic!("warnings differ for:\n{src}\n--- CPython\n{expected}--- socklab\n{actual}");
     }
 }
 
@@ -562,4 +588,28 @@ fn more_syntax_errors() {
     c.error("x = 'abc' 'def");
     c.error("x = '''a''' '''b\nc");
     c.error("if x:\n        y\n	z\n");
+}
+
+#[test]
+fn syntax_warnings() {
+    let mut c = Cases::default();
+    c.warnings("x = 1\nif x is 1:\n    pass\nif x is not \"a\": pass\ny = \"\\d\"\nz = [(1, 2) (3, 4)]\nassert (x, \"msg\")\nw = 1if x else 2\nprint(\"a\" [0])\nv = 5 [0]\nu = x is ()\nt = x is -1\n");
+    c.warnings("if x is None or x is True or x is ...: pass\nif x is []: pass\nif x is (1, 2): pass\nif x is (a, 2): pass\nif 1 is x: pass\nif x is 1 + 2: pass\nif x is \"a\" * 2: pass\nif x is not -1.5: pass\nif a < b is 3: pass\n");
+    c.warnings("x = [1, 2] ['a']\ny = (1, 2) ['b']\nz = 'abc' ['d']\nq = f'{x}' [1.5]\nr = [1] [1:2]\ns = {1, 2} [0]\nt = (x for x in y) [0]\nu = (lambda: 1) [0]\nv = None [0]\nw = True [0]\n");
+    c.warnings("a = 1 (2)\nb = 'x' (2)\nc = [1] (2)\nd = {} (2)\ne = {1} (2)\nf = (x for x in y) ()\ng = f'' ()\nh = None ()\ni = (lambda: 1) ()\nj = -1 ()\nk = (1, a) (2)\n");
+    c.warnings("def f():\n    assert (x, 'a')\n    assert ()\n    return x is 2\nf()\n");
+    c.warnings("if x is 1: pass\nreturn\n");
+    c.warnings("if x is 1: pass\ndef f(a, a): pass\n");
+    c.warnings("print(1if x else 2)\nx = (\n");
+    c.warnings("x[1]['a'] = 2\ndel y[1]['b']\n(1, 2)[0] = 3\n");
+}
+
+#[test]
+fn warnings_come_before_the_syntax_error_they_precede() {
+    let (result, warnings) = parse_with_warnings("print(1if x else 2)\nx = (\n", "t.py");
+    assert_eq!(result.expect_err("unclosed").msg, "'(' was never closed");
+    assert_eq!(
+        warnings.iter().map(|w| w.render()).collect::<String>(),
+        "t.py:1: SyntaxWarning: invalid decimal literal\n  print(1if x else 2)\n"
+    );
 }

@@ -48,6 +48,7 @@ pub(super) fn check_module(
     p: &Parser,
     body: &[Stmt],
     await_error: Option<(Span, &'static str)>,
+    warnings: &mut Vec<(u32, String)>,
 ) -> PResult<()> {
     let mut st = Symtable {
         p,
@@ -65,6 +66,7 @@ pub(super) fn check_module(
         p,
         in_function: false,
         loops: 0,
+        warnings,
     };
     let result = c.stmts(body);
     // An `await` (not in the tree) competes with the compiler's errors by position.
@@ -545,16 +547,182 @@ impl Symtable<'_> {
 }
 
 /// The compiler pass.
-struct Compiler<'p> {
+struct Compiler<'p, 'w> {
     p: &'p Parser,
     in_function: bool,
     /// Enclosing loops in the current function (their bodies, not their `else`).
     loops: u32,
+    warnings: &'w mut Vec<(u32, String)>,
 }
 
-impl Compiler<'_> {
+/// The type of an expression CPython's optimizer folds to a constant (None if it
+/// does not), as `infer_type` names it.
+fn const_type(e: &Expr) -> Option<&'static str> {
+    use crate::ast::{BinOp, Constant, UnaryOp};
+    match &e.kind {
+        ExprKind::Constant(c) => Some(match c {
+            Constant::None => "NoneType",
+            Constant::Bool(_) => "bool",
+            Constant::Int(_) => "int",
+            Constant::Float(_) => "float",
+            Constant::Str(_) => "str",
+            Constant::Bytes(_) => "bytes",
+            Constant::Ellipsis => "ellipsis",
+        }),
+        ExprKind::UnaryOp { op, operand } => {
+            let t = const_type(operand)?;
+            match (op, t) {
+                (UnaryOp::Not, _) => Some("bool"),
+                (_, "bool" | "int") => Some("int"),
+                (UnaryOp::Neg | UnaryOp::Pos, "float") => Some("float"),
+                _ => None,
+            }
+        }
+        ExprKind::BinOp { left, op, right } => {
+            let (l, r) = (const_type(left)?, const_type(right)?);
+            let number = |t: &str| matches!(t, "int" | "bool" | "float");
+            match (l, op, r) {
+                (_, BinOp::Div, _) if number(l) && number(r) => Some("float"),
+                _ if number(l) && number(r) => Some(if l == "float" || r == "float" {
+                    "float"
+                } else {
+                    "int"
+                }),
+                ("str", BinOp::Add, "str") | ("str", BinOp::Mult, "int") => Some("str"),
+                ("int", BinOp::Mult, "str") => Some("str"),
+                ("bytes", BinOp::Add, "bytes") | ("bytes", BinOp::Mult, "int") => Some("bytes"),
+                _ => None,
+            }
+        }
+        ExprKind::Tuple(elts) => {
+            if elts.iter().all(|e| const_type(e).is_some()) {
+                Some("tuple")
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `infer_type` for the displays and comprehensions that cannot be folded.
+fn display_type(e: &Expr) -> Option<&'static str> {
+    Some(match &e.kind {
+        ExprKind::Tuple(_) => "tuple",
+        ExprKind::List(_) | ExprKind::ListComp { .. } => "list",
+        ExprKind::Dict(_) | ExprKind::DictComp { .. } => "dict",
+        ExprKind::Set(_) | ExprKind::SetComp { .. } => "set",
+        ExprKind::GeneratorExp { .. } => "generator",
+        ExprKind::Lambda { .. } => "function",
+        ExprKind::FString(_) => "str",
+        ExprKind::Slice { .. } => "slice",
+        _ => return None,
+    })
+}
+
+fn infer_type(e: &Expr) -> Option<&'static str> {
+    const_type(e).or_else(|| display_type(e))
+}
+
+impl Compiler<'_, '_> {
     fn err(&self, span: Span, msg: &str) -> SyntaxError {
         compile_error(self.p, span, msg)
+    }
+
+    fn warn(&mut self, span: Span, msg: String) {
+        self.warnings.push((span.line, msg));
+    }
+
+    /// `x is 1`: CPython's `check_compare`.
+    fn check_compare(
+        &mut self,
+        e: &Expr,
+        left: &Expr,
+        ops: &[crate::ast::CmpOp],
+        comparators: &[Expr],
+    ) {
+        use crate::ast::CmpOp;
+        let is_arg = |e: &Expr| {
+            !matches!(const_type(e), Some(t) if !matches!(t, "NoneType" | "bool" | "ellipsis"))
+                || matches!(e.kind, ExprKind::Constant(crate::ast::Constant::Bool(_)))
+        };
+        let mut left_ok = is_arg(left);
+        for (op, right) in ops.iter().zip(comparators) {
+            let right_ok = is_arg(right);
+            if matches!(op, CmpOp::Is | CmpOp::IsNot) && (!left_ok || !right_ok) {
+                let msg = if *op == CmpOp::Is {
+                    "\"is\" with a literal. Did you mean \"==\"?"
+                } else {
+                    "\"is not\" with a literal. Did you mean \"!=\"?"
+                };
+                self.warn(e.span, msg.to_string());
+                return;
+            }
+            left_ok = right_ok;
+        }
+    }
+
+    /// `(1, 2) (3, 4)`: CPython's `check_caller`.
+    fn check_caller(&mut self, call: &Expr, func: &Expr) {
+        if let Some(t) = infer_type(func).filter(|_| {
+            !matches!(
+                func.kind,
+                ExprKind::Lambda { .. }
+                    | ExprKind::Slice { .. }
+                    | ExprKind::UnaryOp { .. }
+                    | ExprKind::BinOp { .. }
+            ) || const_type(func).is_some()
+        }) {
+            self.warn(
+                call.span,
+                format!("'{t}' object is not callable; perhaps you missed a comma?"),
+            );
+        }
+    }
+
+    /// `5 [0]`, `[1, 2] ['a']`: CPython's `check_subscripter` and `check_index`.
+    fn check_subscript(&mut self, e: &Expr, value: &Expr, index: &Expr) {
+        let subscripter = match const_type(value) {
+            Some(t @ ("NoneType" | "ellipsis" | "int" | "float" | "bool")) => Some(t),
+            Some(_) => None,
+            None => match value.kind {
+                ExprKind::Set(_)
+                | ExprKind::SetComp { .. }
+                | ExprKind::GeneratorExp { .. }
+                | ExprKind::Lambda { .. } => display_type(value),
+                _ => None,
+            },
+        };
+        if let Some(t) = subscripter {
+            self.warn(
+                e.span,
+                format!("'{t}' object is not subscriptable; perhaps you missed a comma?"),
+            );
+            return;
+        }
+        let Some(index_type) = infer_type(index) else {
+            return;
+        };
+        if matches!(index_type, "int" | "bool" | "slice") {
+            return;
+        }
+        let container = match const_type(value) {
+            Some(t @ ("str" | "bytes" | "tuple")) => Some(t),
+            Some(_) => None,
+            None => match value.kind {
+                ExprKind::Tuple(_)
+                | ExprKind::List(_)
+                | ExprKind::ListComp { .. }
+                | ExprKind::FString(_) => display_type(value),
+                _ => None,
+            },
+        };
+        if let Some(t) = container {
+            self.warn(
+                e.span,
+                format!("{t} indices must be integers or slices, not {index_type}; perhaps you missed a comma?"),
+            );
+        }
     }
 
     fn stmts(&mut self, body: &[Stmt]) -> PResult<()> {
@@ -615,6 +783,10 @@ impl Compiler<'_> {
                     }
                 }
                 Ok(())
+            }
+            ExprKind::Subscript { value, index } => {
+                self.expr(value, false)?;
+                self.expr(index, false)
             }
             _ => self.expr(t, false),
         }
@@ -740,10 +912,16 @@ impl Compiler<'_> {
             | StmtKind::Global(_)
             | StmtKind::Nonlocal(_) => Ok(()),
             StmtKind::Assert { test, msg } => {
+                if matches!(&test.kind, ExprKind::Tuple(elts) if !elts.is_empty()) {
+                    self.warn(
+                        s.span,
+                        "assertion is always true, perhaps remove parentheses?".into(),
+                    );
+                }
                 self.expr(test, false)?;
                 self.opt(msg)
             }
-            StmtKind::Delete(targets) => self.exprs(targets),
+            StmtKind::Delete(targets) => targets.iter().try_for_each(|t| self.target(t)),
         }
     }
 
@@ -807,6 +985,7 @@ impl Compiler<'_> {
             }
             ExprKind::Attribute { value, .. } => self.expr(value, false),
             ExprKind::Subscript { value, index } => {
+                self.check_subscript(e, value, index);
                 self.expr(value, false)?;
                 self.expr(index, false)
             }
@@ -821,6 +1000,7 @@ impl Compiler<'_> {
                 args,
                 keywords,
             } => {
+                self.check_caller(e, func);
                 self.expr(func, false)?;
                 self.call_args(args, keywords)
             }
@@ -831,8 +1011,11 @@ impl Compiler<'_> {
             ExprKind::UnaryOp { operand, .. } => self.expr(operand, false),
             ExprKind::BoolOp { values, .. } => self.exprs(values),
             ExprKind::Compare {
-                left, comparators, ..
+                left,
+                ops,
+                comparators,
             } => {
+                self.check_compare(e, left, ops, comparators);
                 self.expr(left, false)?;
                 self.exprs(comparators)
             }

@@ -51,7 +51,7 @@ impl Parser {
         if self.at_op("*") {
             let start = self.advance().span;
             let value = self.bitwise_or()?;
-            let span = join(start, value.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(ExprKind::Starred(Box::new(value)), span));
         }
         self.expression()
@@ -62,7 +62,7 @@ impl Parser {
         if self.at_op("*") {
             let start = self.advance().span;
             let value = self.bitwise_or()?;
-            let span = join(start, value.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(ExprKind::Starred(Box::new(value)), span));
         }
         self.named_expression()
@@ -73,7 +73,7 @@ impl Parser {
         if self.at_op("*") {
             let start = self.advance().span;
             let value = self.bitwise_or()?;
-            let span = join(start, value.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(ExprKind::Starred(Box::new(value)), span));
         }
         self.bitwise_or()
@@ -85,7 +85,7 @@ impl Parser {
             let (target, start) = self.name()?;
             self.advance();
             let value = self.expression()?;
-            let span = join(start, value.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(
                 ExprKind::NamedExpr {
                     target,
@@ -161,7 +161,7 @@ impl Parser {
                 return Err(self.error_at(span, "expected 'else' after 'if' expression"));
             }
             let orelse = self.expression()?;
-            let span = join(start, orelse.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(
                 ExprKind::IfExp {
                     test: Box::new(test),
@@ -219,7 +219,7 @@ impl Parser {
                 return Err(self.invalid_syntax());
             }
             let orelse = self.expression_plain()?;
-            let span = join(start, orelse.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(
                 ExprKind::IfExp {
                     test: Box::new(test),
@@ -236,12 +236,12 @@ impl Parser {
         let start = self.advance().span;
         if self.eat_kw("from") {
             let value = self.expression()?;
-            let span = join(start, value.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(ExprKind::YieldFrom(Box::new(value)), span));
         }
         if self.starts_expression() {
             let value = self.star_expressions()?;
-            let span = join(start, value.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(ExprKind::Yield(Some(Box::new(value))), span));
         }
         Ok(mk(ExprKind::Yield(None), start))
@@ -255,7 +255,7 @@ impl Parser {
         let body = self.expression();
         self.scopes.pop();
         let body = body?;
-        let span = join(start, body.span);
+        let span = join(start, self.prev_end());
         Ok(mk(
             ExprKind::Lambda {
                 params: Box::new(params),
@@ -309,7 +309,7 @@ impl Parser {
         if self.at_kw("not") {
             let start = self.advance().span;
             let operand = self.inversion()?;
-            let span = join(start, operand.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(
                 ExprKind::UnaryOp {
                     op: UnaryOp::Not,
@@ -394,7 +394,7 @@ impl Parser {
             };
             self.advance();
             let right = next(self)?;
-            let span = join(start, right.span);
+            let span = join(start, self.prev_end());
             left = mk(
                 ExprKind::BinOp {
                     left: Box::new(left),
@@ -450,7 +450,7 @@ impl Parser {
         if let Some(op) = op {
             let start = self.advance().span;
             let operand = self.factor()?;
-            let span = join(start, operand.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(
                 ExprKind::UnaryOp {
                     op,
@@ -467,7 +467,7 @@ impl Parser {
         let base = self.primary()?;
         if self.eat_op("**") {
             let exp = self.factor()?;
-            let span = join(start, exp.span);
+            let span = join(start, self.prev_end());
             return Ok(mk(
                 ExprKind::BinOp {
                     left: Box::new(base),
@@ -493,7 +493,7 @@ impl Parser {
                 } else {
                     "'await' outside function"
                 };
-                self.await_error = Some((join(start, operand.span), msg));
+                self.await_error = Some((join(start, self.prev_end()), msg));
             }
             return Ok(operand);
         }
@@ -611,7 +611,7 @@ impl Parser {
                         "iterable argument unpacking follows keyword argument unpacking",
                     ));
                 }
-                let span = join(start, value.span);
+                let span = join(start, self.prev_end());
                 args.push(mk(ExprKind::Starred(Box::new(value)), span));
             } else if self.at_op("**") {
                 self.advance();
@@ -619,7 +619,7 @@ impl Parser {
                 seen_kwunpack = true;
                 keywords.push(Keyword {
                     name: None,
-                    span: join(start, value.span),
+                    span: join(start, self.prev_end()),
                     value,
                 });
             } else if self.at_name() && matches!(self.nth(1), Tok::Op("=")) {
@@ -628,7 +628,7 @@ impl Parser {
                 let value = self.expression()?;
                 keywords.push(Keyword {
                     name: Some(name),
-                    span: join(start, value.span),
+                    span: join(start, self.prev_end()),
                     value,
                 });
             } else {
@@ -957,8 +957,8 @@ impl Parser {
     fn dict_value(&mut self) -> PResult<Expr> {
         if self.at_op("*") {
             let start = self.advance().span;
-            let v = self.bitwise_or()?;
-            let span = join(start, v.span);
+            self.bitwise_or()?;
+            let span = join(start, self.prev_end());
             return Err(self.error_at(
                 span,
                 "cannot use a starred expression in a dictionary value",
