@@ -1,36 +1,335 @@
-//! set and frozenset: constructors and methods.
+//! set and frozenset: constructors and methods. The operators (`| & - ^`, comparisons)
+//! are the VM's; the methods here accept any iterables, as CPython's do.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::builtins::str::{pos_args, receiver};
 use crate::builtins::{Args, NativeTable};
-use crate::exc::PyResult;
+use crate::exc::{key_error, type_error, PyResult};
 use crate::value::{Set, Value};
 use crate::vm::Vm;
 
-pub const SET_METHODS: NativeTable = &[];
-pub const FROZENSET_METHODS: NativeTable = &[];
+pub const SET_METHODS: NativeTable = &[
+    ("add", set_add),
+    ("discard", set_discard),
+    ("remove", set_remove),
+    ("pop", set_pop),
+    ("clear", set_clear),
+    ("copy", set_copy),
+    ("update", set_update),
+    ("intersection_update", set_intersection_update),
+    ("difference_update", set_difference_update),
+    ("symmetric_difference_update", set_symmetric_difference_update),
+    ("union", set_union),
+    ("intersection", set_intersection),
+    ("difference", set_difference),
+    ("symmetric_difference", set_symmetric_difference),
+    ("issubset", set_issubset),
+    ("issuperset", set_issuperset),
+    ("isdisjoint", set_isdisjoint),
+    ("__len__", set_len),
+    ("__contains__", set_contains),
+];
+pub const FROZENSET_METHODS: NativeTable = &[
+    ("copy", set_copy),
+    ("union", set_union),
+    ("intersection", set_intersection),
+    ("difference", set_difference),
+    ("symmetric_difference", set_symmetric_difference),
+    ("issubset", set_issubset),
+    ("issuperset", set_issuperset),
+    ("isdisjoint", set_isdisjoint),
+    ("__len__", set_len),
+    ("__contains__", set_contains),
+];
 
-fn collect(vm: &mut Vm, it: Option<Value>) -> PyResult<Set> {
+// ---------------------------------------------------------------------------------------
+// set algebra on the Rust type (shared with dict views)
+
+/// `a | b`, in a's order then b's new elements.
+pub(crate) fn union(a: &Set, b: &Set) -> Set {
+    let mut out = a.clone();
+    for k in b.iter() {
+        out.insert(k.clone());
+    }
+    out
+}
+
+/// `a & b`.
+pub(crate) fn intersection(a: &Set, b: &Set) -> Set {
+    let mut out = Set::new();
+    for k in a.iter().filter(|k| b.contains(k)) {
+        out.insert(k.clone());
+    }
+    out
+}
+
+/// `a - b`.
+pub(crate) fn difference(a: &Set, b: &Set) -> Set {
+    let mut out = Set::new();
+    for k in a.iter().filter(|k| !b.contains(k)) {
+        out.insert(k.clone());
+    }
+    out
+}
+
+/// `a ^ b`.
+pub(crate) fn symmetric_difference(a: &Set, b: &Set) -> Set {
+    let mut out = difference(a, b);
+    for k in b.iter().filter(|k| !a.contains(k)) {
+        out.insert(k.clone());
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// helpers
+
+fn collect(vm: &mut Vm, it: Option<&Value>) -> PyResult<Set> {
     let mut s = Set::new();
-    if let Some(v) = it {
-        for x in vm.iterate(&v)? {
-            s.insert(vm.hash_key(x)?);
+    match it {
+        None => {}
+        Some(Value::Set(x)) => return Ok(x.borrow().clone()),
+        Some(Value::FrozenSet(x)) => return Ok((**x).clone()),
+        Some(v) => {
+            for x in vm.iterate(v)? {
+                s.insert(vm.hash_key(x)?);
+            }
         }
     }
     Ok(s)
 }
 
+fn is_set(v: &Value) -> bool {
+    matches!(v, Value::Set(_) | Value::FrozenSet(_))
+}
+
+/// The receiver's elements (a copy) and whether it is a frozenset.
+fn this(args: &mut Args, name: &str) -> PyResult<(Set, bool)> {
+    let ty = if matches!(args.pos.first(), Some(Value::FrozenSet(_))) { "frozenset" } else { "set" };
+    match receiver(args, ty, name, is_set)? {
+        Value::Set(s) => Ok((s.borrow().clone(), false)),
+        Value::FrozenSet(s) => Ok(((*s).clone(), true)),
+        _ => unreachable!("checked by receiver"),
+    }
+}
+
+fn this_mut(args: &mut Args, name: &str) -> PyResult<Rc<RefCell<Set>>> {
+    match receiver(args, "set", name, |v| matches!(v, Value::Set(_)))? {
+        Value::Set(s) => Ok(s),
+        _ => unreachable!("checked by receiver"),
+    }
+}
+
+fn make(frozen: bool, s: Set) -> Value {
+    if frozen {
+        Value::FrozenSet(Rc::new(s))
+    } else {
+        Value::Set(Rc::new(RefCell::new(s)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// constructors
+
 /// `set(iterable=())`.
 pub fn set_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
-    let [it] = args.bind("set", ["*iterable"], 0)?;
-    Ok(Value::Set(Rc::new(RefCell::new(collect(vm, it)?))))
+    if !args.kw.is_empty() {
+        return Err(type_error("set() takes no keyword arguments"));
+    }
+    let a = pos_args(args, "set", 0, 1)?;
+    Ok(make(false, collect(vm, a.first())?))
 }
 
 /// `frozenset(iterable=())`.
 pub fn frozenset_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
-    let [it] = args.bind("frozenset", ["*iterable"], 0)?;
-    Ok(Value::FrozenSet(Rc::new(collect(vm, it)?)))
+    if !args.kw.is_empty() {
+        return Err(type_error("frozenset() takes no keyword arguments"));
+    }
+    let a = pos_args(args, "frozenset", 0, 1)?;
+    if let Some(v @ Value::FrozenSet(_)) = a.first() {
+        return Ok(v.clone());
+    }
+    Ok(make(true, collect(vm, a.first())?))
+}
+
+// ---------------------------------------------------------------------------------------
+// mutation (set only)
+
+/// `set.add(elem)`.
+fn set_add(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let s = this_mut(&mut args, "add")?;
+    let a = pos_args(args, "set.add", 1, 1)?;
+    let k = vm.hash_key(a[0].clone())?;
+    s.borrow_mut().insert(k);
+    Ok(Value::None)
+}
+
+/// `set.discard(elem)`: no error when missing.
+fn set_discard(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let s = this_mut(&mut args, "discard")?;
+    let a = pos_args(args, "set.discard", 1, 1)?;
+    let k = vm.hash_key(a[0].clone())?;
+    s.borrow_mut().remove(&k);
+    Ok(Value::None)
+}
+
+/// `set.remove(elem)`: KeyError when missing.
+fn set_remove(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let s = this_mut(&mut args, "remove")?;
+    let a = pos_args(args, "set.remove", 1, 1)?;
+    let k = vm.hash_key(a[0].clone())?;
+    let removed = s.borrow_mut().remove(&k);
+    if removed {
+        Ok(Value::None)
+    } else {
+        Err(key_error(a[0].clone()))
+    }
+}
+
+/// `set.pop()`: an arbitrary element (the first in iteration order).
+fn set_pop(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let s = this_mut(&mut args, "pop")?;
+    pos_args(args, "set.pop", 0, 0)?;
+    let first = s.borrow().iter().next().cloned();
+    match first {
+        Some(k) => {
+            s.borrow_mut().remove(&k);
+            Ok(k.0)
+        }
+        None => Err(key_error(Value::str("pop from an empty set"))),
+    }
+}
+
+/// `set.clear()`.
+fn set_clear(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let s = this_mut(&mut args, "clear")?;
+    pos_args(args, "set.clear", 0, 0)?;
+    *s.borrow_mut() = Set::new();
+    Ok(Value::None)
+}
+
+/// Apply `op(self, other)` for every argument and store the result in self.
+fn update_with(vm: &mut Vm, mut args: Args, name: &str, op: fn(&Set, &Set) -> Set) -> PyResult<Value> {
+    let s = this_mut(&mut args, name)?;
+    if !args.kw.is_empty() {
+        return Err(type_error(format!("set.{name}() takes no keyword arguments")));
+    }
+    let mut cur = s.borrow().clone();
+    for other in &args.pos {
+        let o = collect(vm, Some(other))?;
+        cur = op(&cur, &o);
+    }
+    *s.borrow_mut() = cur;
+    Ok(Value::None)
+}
+
+/// `set.update(*others)`.
+fn set_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    update_with(vm, args, "update", union)
+}
+
+/// `set.intersection_update(*others)`.
+fn set_intersection_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    update_with(vm, args, "intersection_update", intersection)
+}
+
+/// `set.difference_update(*others)`.
+fn set_difference_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    update_with(vm, args, "difference_update", difference)
+}
+
+/// `set.symmetric_difference_update(other)`.
+fn set_symmetric_difference_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    update_with(vm, args, "symmetric_difference_update", symmetric_difference)
+}
+
+// ---------------------------------------------------------------------------------------
+// queries (set and frozenset)
+
+/// `s.copy()`.
+fn set_copy(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (s, frozen) = this(&mut args, "copy")?;
+    pos_args(args, "copy", 0, 0)?;
+    Ok(make(frozen, s))
+}
+
+fn combine(vm: &mut Vm, mut args: Args, name: &str, op: fn(&Set, &Set) -> Set) -> PyResult<Value> {
+    let (mut cur, frozen) = this(&mut args, name)?;
+    if !args.kw.is_empty() {
+        return Err(type_error(format!("{name}() takes no keyword arguments")));
+    }
+    for other in &args.pos {
+        let o = collect(vm, Some(other))?;
+        cur = op(&cur, &o);
+    }
+    Ok(make(frozen, cur))
+}
+
+/// `s.union(*others)`.
+fn set_union(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    combine(vm, args, "union", union)
+}
+
+/// `s.intersection(*others)`.
+fn set_intersection(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    combine(vm, args, "intersection", intersection)
+}
+
+/// `s.difference(*others)`.
+fn set_difference(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    combine(vm, args, "difference", difference)
+}
+
+/// `s.symmetric_difference(other)`.
+fn set_symmetric_difference(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    if args.pos.len() != 2 {
+        let n = args.pos.len().saturating_sub(1);
+        return Err(type_error(format!("symmetric_difference() takes exactly one argument ({n} given)")));
+    }
+    combine(vm, args, "symmetric_difference", symmetric_difference)
+}
+
+/// `s.issubset(other)`.
+fn set_issubset(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (s, _) = this(&mut args, "issubset")?;
+    let a = pos_args(args, "issubset", 1, 1)?;
+    let o = collect(vm, Some(&a[0]))?;
+    let r = s.iter().all(|k| o.contains(k));
+    Ok(Value::Bool(r))
+}
+
+/// `s.issuperset(other)`.
+fn set_issuperset(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (s, _) = this(&mut args, "issuperset")?;
+    let a = pos_args(args, "issuperset", 1, 1)?;
+    let o = collect(vm, Some(&a[0]))?;
+    let r = o.iter().all(|k| s.contains(k));
+    Ok(Value::Bool(r))
+}
+
+/// `s.isdisjoint(other)`.
+fn set_isdisjoint(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (s, _) = this(&mut args, "isdisjoint")?;
+    let a = pos_args(args, "isdisjoint", 1, 1)?;
+    let o = collect(vm, Some(&a[0]))?;
+    let r = s.iter().all(|k| !o.contains(k));
+    Ok(Value::Bool(r))
+}
+
+/// `len(s)` through the method.
+fn set_len(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (s, _) = this(&mut args, "__len__")?;
+    Ok(Value::Int(s.len() as i64))
+}
+
+/// `x in s` through the method.
+fn set_contains(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (s, _) = this(&mut args, "__contains__")?;
+    let a = pos_args(args, "__contains__", 1, 1)?;
+    let k = vm.hash_key(a[0].clone())?;
+    Ok(Value::Bool(s.contains(&k)))
 }
