@@ -8,7 +8,9 @@
 //! assert_eq!(r.stdout, "hi\n");
 //! ```
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 
 use crate::host::{errno, Addr, Host, Location, Op, OpId, OsError, Reply, SockOpt, SockType, SocketCall, SocketHandle, Stream};
 use crate::{Interpreter, Limits, Status};
@@ -39,6 +41,21 @@ struct PendingOp {
     deadline: Option<f64>,
 }
 
+/// The fake network and clock, shared by the hosts of scripts that talk to each other.
+#[derive(Debug)]
+pub struct Net {
+    pub now: f64,
+    socks: HashMap<i32, FakeSock>,
+    next_fd: i32,
+    next_port: u16,
+}
+
+impl Default for Net {
+    fn default() -> Self {
+        Net { now: 1_700_000_000.0, socks: HashMap::new(), next_fd: 3, next_port: 40000 }
+    }
+}
+
 /// The fake host. Drive an interpreter with [`FakeHost::run`].
 pub struct FakeHost {
     pub stdout: String,
@@ -47,10 +64,7 @@ pub struct FakeHost {
     pub transcript: Vec<(Stream, String)>,
     pub stdin: VecDeque<String>,
     pub files: HashMap<String, Vec<u8>>,
-    pub now: f64,
-    socks: HashMap<i32, FakeSock>,
-    next_fd: i32,
-    next_port: u16,
+    pub net: Rc<RefCell<Net>>,
     pending: Vec<PendingOp>,
     ready: VecDeque<(OpId, Reply)>,
     /// Every op submitted, with where the script was (for execution-model tests).
@@ -76,25 +90,7 @@ fn opt_key(o: SockOpt) -> u8 {
     o as u8
 }
 
-impl FakeHost {
-    pub fn new(stdin: &str) -> FakeHost {
-        FakeHost {
-            stdout: String::new(),
-            stderr: String::new(),
-            transcript: Vec::new(),
-            stdin: stdin.lines().map(String::from).collect(),
-            files: HashMap::new(),
-            now: 1_700_000_000.0,
-            socks: HashMap::new(),
-            next_fd: 3,
-            next_port: 40000,
-            pending: Vec::new(),
-            ready: VecDeque::new(),
-            submitted: Vec::new(),
-            cancelled: Vec::new(),
-        }
-    }
-
+impl Net {
     fn ephemeral(&mut self) -> u16 {
         self.next_port += 1;
         self.next_port
@@ -125,39 +121,14 @@ impl FakeHost {
         a
     }
 
-    /// Try to answer an op now; `None` = it must wait.
-    fn try_op(&mut self, op: &Op) -> Option<Reply> {
-        match op {
-            Op::Create { kind, .. } => {
-                let fd = self.next_fd;
-                self.next_fd += 1;
-                self.socks.insert(fd, FakeSock { kind: Some(*kind), ..Default::default() });
-                Some(Reply::Created(SocketHandle(fd)))
-            }
-            Op::Input => Some(Reply::Line(self.stdin.pop_front())),
-            Op::Sleep { .. } => None,
-            Op::Resolve { host } => Some(Reply::Addrs(vec![if host == "" { "0.0.0.0".into() } else { norm_host(host) }])),
-            Op::Select { read, write, .. } => {
-                let r: Vec<SocketHandle> = read.iter().copied().filter(|h| self.readable(h.0)).collect();
-                let w: Vec<SocketHandle> = write.clone();
-                if r.is_empty() && w.is_empty() {
-                    None
-                } else {
-                    Some(Reply::Ready { read: r, write: w })
-                }
-            }
-            Op::Socket { sock, call, .. } => self.try_socket(sock.0, call),
-        }
-    }
-
-    fn readable(&self, fd: i32) -> bool {
+    pub fn readable(&self, fd: i32) -> bool {
         match self.socks.get(&fd) {
             Some(s) => s.closed || !s.inbuf.is_empty() || s.eof || !s.datagrams.is_empty() || !s.backlog.is_empty(),
             None => true,
         }
     }
 
-    fn try_socket(&mut self, fd: i32, call: &SocketCall) -> Option<Reply> {
+    pub fn try_socket(&mut self, fd: i32, call: &SocketCall) -> Option<Reply> {
         let err = |e: i32, m: &str| Some(Reply::Err(OsError { errno: e, message: m.into() }));
         if !self.socks.contains_key(&fd) {
             return err(errno::EBADF, "Bad file descriptor");
@@ -311,6 +282,56 @@ impl FakeHost {
         }
     }
 
+}
+
+impl FakeHost {
+    pub fn new(stdin: &str) -> FakeHost {
+        FakeHost::with_net(stdin, Rc::new(RefCell::new(Net::default())))
+    }
+
+    /// A host on a shared network (several scripts talking to each other).
+    pub fn with_net(stdin: &str, net: Rc<RefCell<Net>>) -> FakeHost {
+        FakeHost {
+            stdout: String::new(),
+            stderr: String::new(),
+            transcript: Vec::new(),
+            stdin: stdin.lines().map(String::from).collect(),
+            files: HashMap::new(),
+            net,
+            pending: Vec::new(),
+            ready: VecDeque::new(),
+            submitted: Vec::new(),
+            cancelled: Vec::new(),
+        }
+    }
+
+    /// Try to answer an op now; `None` = it must wait.
+    fn try_op(&mut self, op: &Op) -> Option<Reply> {
+        match op {
+            Op::Create { kind, .. } => {
+                let mut net = self.net.borrow_mut();
+                let fd = net.next_fd;
+                net.next_fd += 1;
+                net.socks.insert(fd, FakeSock { kind: Some(*kind), ..Default::default() });
+                Some(Reply::Created(SocketHandle(fd)))
+            }
+            Op::Input => Some(Reply::Line(self.stdin.pop_front())),
+            Op::Sleep { .. } => None,
+            Op::Resolve { host } => Some(Reply::Addrs(vec![if host == "" { "0.0.0.0".into() } else { norm_host(host) }])),
+            Op::Select { read, write, .. } => {
+                let net = self.net.borrow();
+                let r: Vec<SocketHandle> = read.iter().copied().filter(|h| net.readable(h.0)).collect();
+                let w: Vec<SocketHandle> = write.clone();
+                if r.is_empty() && w.is_empty() {
+                    None
+                } else {
+                    Some(Reply::Ready { read: r, write: w })
+                }
+            }
+            Op::Socket { sock, call, .. } => self.net.borrow_mut().try_socket(sock.0, call),
+        }
+    }
+
     /// Answer every pending op that can be answered now; returns whether any was.
     fn progress(&mut self) -> bool {
         let mut any = false;
@@ -328,8 +349,24 @@ impl FakeHost {
         any
     }
 
+    /// The earliest timer deadline among this host's waiting ops.
+    pub fn next_deadline(&self) -> Option<f64> {
+        self.pending.iter().filter_map(|p| p.deadline).min_by(|a, b| a.total_cmp(b))
+    }
+
+    /// Hand every answer that is ready to the interpreter; returns how many.
+    pub fn deliver(&mut self, interp: &mut Interpreter) -> usize {
+        self.progress();
+        let mut n = 0;
+        while let Some((id, r)) = self.ready.pop_front() {
+            interp.complete(id, r);
+            n += 1;
+        }
+        n
+    }
+
     /// Advance the virtual clock to the earliest deadline and fire it.
-    fn advance_clock(&mut self) -> bool {
+    pub fn advance_clock(&mut self) -> bool {
         let Some((i, t)) = self
             .pending
             .iter()
@@ -339,9 +376,11 @@ impl FakeHost {
         else {
             return false;
         };
-        if t > self.now {
-            self.now = t;
+        let mut net = self.net.borrow_mut();
+        if t > net.now {
+            net.now = t;
         }
+        drop(net);
         let p = self.pending.remove(i);
         let reply = match p.op {
             Op::Sleep { .. } => Reply::Done,
@@ -402,7 +441,8 @@ impl Host for FakeHost {
                         return;
                     }
                 }
-                let deadline = timeout.map(|t| self.now + t);
+                let now = self.net.borrow().now;
+                let deadline = timeout.map(|t| now + t);
                 self.pending.push(PendingOp { id, op, deadline });
             }
         }
@@ -415,11 +455,11 @@ impl Host for FakeHost {
     }
 
     fn time(&self) -> f64 {
-        self.now
+        self.net.borrow().now
     }
 
     fn monotonic(&self) -> f64 {
-        self.now - 1_700_000_000.0 + 1000.0
+        self.net.borrow().now - 1_700_000_000.0 + 1000.0
     }
 
     fn hostname(&self) -> String {
@@ -454,6 +494,110 @@ pub struct RunResult {
     pub stderr: String,
     /// `None`: the script waited forever (deadlock) or ran too long.
     pub code: Option<i32>,
+}
+
+/// One script of a multi-script scenario (a server and its clients).
+#[derive(Debug, Clone)]
+pub struct Script {
+    pub name: String,
+    pub source: String,
+    pub stdin: String,
+    /// A server that never ends by itself: stopped once the others are done.
+    pub forever: bool,
+}
+
+/// Run scripts on one fake network, starting each once the previous ones wait (a
+/// server is listening before its client starts), until every non-`forever` script
+/// ends. Results are in script order (`code: None` for stopped or deadlocked ones).
+pub fn run_together(scripts: &[Script]) -> Vec<RunResult> {
+    run_together_files(scripts, &[]).0
+}
+
+/// [`run_together`] with these files in every script's file area; also returns the
+/// files the scripts wrote (or changed).
+pub fn run_together_files(scripts: &[Script], files: &[(String, Vec<u8>)]) -> (Vec<RunResult>, Vec<(String, Vec<u8>)>) {
+    let net = Rc::new(RefCell::new(Net::default()));
+    let mut hosts: Vec<FakeHost> = Vec::new();
+    let mut interps: Vec<Interpreter> = Vec::new();
+    let mut codes: Vec<Option<i32>> = Vec::new();
+    let mut settled: Vec<bool> = Vec::new();
+    // After the last finite script ends, forever-running servers get this much virtual
+    // time to print what it caused (run-lessons' `settle`).
+    let mut settle_until: Option<f64> = None;
+    for _round in 0..200_000 {
+        let done = |codes: &Vec<Option<i32>>| {
+            codes.len() == scripts.len()
+                && scripts.iter().zip(codes.iter()).all(|(s, c)| s.forever || c.is_some())
+        };
+        if done(&codes) && settle_until.is_none() {
+            settle_until = Some(net.borrow().now + 1.5);
+        }
+        let mut progressed = false;
+        for i in 0..interps.len() {
+            if codes[i].is_some() {
+                continue;
+            }
+            match interps[i].run(&mut hosts[i]) {
+                Status::Exited(c) => {
+                    codes[i] = Some(c);
+                    progressed = true;
+                }
+                Status::Yielded | Status::Paused { .. } => {
+                    settled[i] = false;
+                    progressed = true;
+                }
+                Status::Waiting => settled[i] = true,
+            }
+        }
+        for i in 0..interps.len() {
+            if codes[i].is_none() && hosts[i].deliver(&mut interps[i]) > 0 {
+                settled[i] = false;
+                progressed = true;
+            }
+        }
+        if progressed {
+            continue;
+        }
+        if interps.len() < scripts.len() {
+            let s = &scripts[interps.len()];
+            let mut h = FakeHost::with_net(&s.stdin, net.clone());
+            for (n, d) in files {
+                h.files.insert(n.clone(), d.clone());
+            }
+            hosts.push(h);
+            interps.push(Interpreter::new(&s.source, &s.name, vec![s.name.clone()], Limits::default()));
+            codes.push(None);
+            settled.push(false);
+            continue;
+        }
+        // Everyone waits: fire the earliest timer, or give up (deadlock).
+        let next = (0..hosts.len())
+            .filter(|&i| codes[i].is_none())
+            .filter_map(|i| hosts[i].next_deadline().map(|d| (i, d)))
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        match next {
+            Some((_, d)) if settle_until.is_some_and(|s| d > s) => break,
+            Some((i, _)) => {
+                hosts[i].advance_clock();
+                hosts[i].deliver(&mut interps[i]);
+            }
+            None => break,
+        }
+    }
+    let mut written = Vec::new();
+    for h in &hosts {
+        for (n, d) in &h.files {
+            if !files.iter().any(|(fname, fd)| fname == n && fd == d) {
+                written.push((n.clone(), d.clone()));
+            }
+        }
+    }
+    let results = hosts
+        .into_iter()
+        .zip(codes)
+        .map(|(h, code)| RunResult { stdout: h.stdout, stderr: h.stderr, code })
+        .collect();
+    (results, written)
 }
 
 /// Run a script named `test.py` with `stdin` on a fresh fake host.

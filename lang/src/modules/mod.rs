@@ -2,6 +2,7 @@
 //! `select`, `_thread`) and socklab's Python-written library (`threading`, ...),
 //! compiled from embedded source on first import.
 
+pub mod io;
 pub mod socket;
 pub mod sys;
 pub mod thread;
@@ -17,7 +18,7 @@ use crate::value::{Globals, Value};
 use crate::vm::Vm;
 
 /// Builtin functions that live with the modules (`open`, `exit`...).
-pub const BUILTIN_EXTRAS: NativeTable = &[];
+pub const BUILTIN_EXTRAS: NativeTable = &[("open", io::open), ("exit", sys::exit), ("quit", sys::exit)];
 
 /// Build a native module by name (`Ok(None)` if there is no native module of that name).
 pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {

@@ -44,7 +44,7 @@ fn stream_flush(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
 }
 
 /// `sys.exit([arg])`: raises SystemExit.
-fn exit(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+pub fn exit(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [code] = args.bind("exit", ["*status"], 0)?;
     let cls = types().exc("SystemExit").expect("SystemExit");
     Err(instantiate(&cls, code.into_iter().collect()))
