@@ -4,7 +4,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::builtins::{Args, NativeTable};
-use crate::exc::{new_exc, type_error, PyResult};
+use crate::ast::{BinOp, CmpOp};
+use crate::exc::{new_exc, type_error, value_error, PyResult};
 use crate::host::{Op, Reply, Stream};
 use crate::types::types;
 use crate::value::{IterState, Value};
@@ -34,7 +35,25 @@ pub const FUNCTIONS: NativeTable = &[
     ("map", map),
     ("filter", filter),
     ("globals", globals),
+    ("locals", locals),
     ("vars", vars),
+    ("dir", dir),
+    ("sorted", sorted),
+    ("min", min),
+    ("max", max),
+    ("sum", sum),
+    ("any", any),
+    ("all", all),
+    ("reversed", reversed),
+    ("ord", ord),
+    ("chr", chr),
+    ("hex", hex),
+    ("oct", oct),
+    ("bin", bin),
+    ("divmod", divmod),
+    ("pow", pow),
+    ("round", round),
+    ("abs", abs),
 ];
 
 /// `print(*objects, sep=' ', end='\n', file=None, flush=False)` — the example native:
@@ -282,12 +301,61 @@ fn enumerate(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(iterator(IterState::Enumerate { inner, count }))
 }
 
-fn zip(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let mut inners = Vec::with_capacity(args.pos.len());
-    for a in &args.pos {
-        inners.push(vm.get_iter(a)?);
+/// `zip(*iterables, strict=False)`; `strict=True` checks the lengths (eagerly).
+fn zip(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let strict = match args.take_kw("strict") {
+        Some(v) => vm.truthy(&v)?,
+        None => false,
+    };
+    if let Some((k, _)) = args.kw.first() {
+        return Err(type_error(format!("zip() got an unexpected keyword argument '{k}'")));
     }
-    Ok(iterator(IterState::Zip { inners }))
+    let mut inners = Vec::with_capacity(args.pos.len());
+    for (i, a) in args.pos.iter().enumerate() {
+        match vm.get_iter(a) {
+            Ok(it) => inners.push(it),
+            Err(e) if e.is("TypeError") && !matches!(a, Value::Instance(_)) => {
+                return Err(type_error(format!(
+                    "zip argument #{} must support iteration",
+                    i + 1
+                )))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !strict || inners.len() < 2 {
+        return Ok(iterator(IterState::Zip { inners }));
+    }
+    let mut out = Vec::new();
+    loop {
+        let mut row = Vec::with_capacity(inners.len());
+        for (i, it) in inners.iter().enumerate() {
+            match vm.next_value(it)? {
+                Some(v) => row.push(v),
+                None => {
+                    if i > 0 {
+                        let s = if i == 1 { " " } else { "s 1-" };
+                        return Err(value_error(format!(
+                            "zip() argument {} is shorter than argument{s}{i}",
+                            i + 1
+                        )));
+                    }
+                    // The first ran out: every other must be exhausted too.
+                    for (j, other) in inners.iter().enumerate().skip(1) {
+                        if vm.next_value(other)?.is_some() {
+                            let s = if j == 1 { " " } else { "s 1-" };
+                            return Err(value_error(format!(
+                                "zip() argument {} is longer than argument{s}{j}",
+                                j + 1
+                            )));
+                        }
+                    }
+                    return Ok(iterator(IterState::Values { items: out, pos: 0 }));
+                }
+            }
+        }
+        out.push(Value::tuple(row));
+    }
 }
 
 fn map(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
@@ -308,17 +376,460 @@ fn filter(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(iterator(IterState::Filter { func: func.expect("arg"), inner }))
 }
 
-fn globals(vm: &mut Vm, _args: Args) -> PyResult<Value> {
-    match vm.frames.last() {
-        Some(f) => Ok(Value::Dict(f.globals.clone())),
-        None => Ok(Value::None),
+/// The globals of the calling code. Natives cannot see the running frame (the VM holds
+/// it outside `frames`), so this is `__main__`'s namespace, which is right for scripts.
+fn current_globals(vm: &mut Vm) -> Option<crate::value::Globals> {
+    match vm.modules.get("__main__") {
+        Some(Value::Module(m)) => Some(m.globals.clone()),
+        _ => vm.frames.last().map(|f| f.globals.clone()),
     }
+}
+
+/// `globals()`.
+fn globals(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    crate::builtins::str::pos_args(args, "globals", 0, 0)?;
+    match current_globals(vm) {
+        Some(g) => Ok(Value::Dict(g)),
+        None => Ok(Value::dict(crate::value::Dict::new())),
+    }
+}
+
+/// `locals()`: the module namespace (see [`current_globals`] for the limitation).
+fn locals(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    crate::builtins::str::pos_args(args, "locals", 0, 0)?;
+    globals(vm, Args::default())
 }
 
 fn vars(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj] = args.bind("vars", ["*object"], 0)?;
     match obj {
-        Some(o) => vm.getattr(&o, "__dict__"),
+        Some(o) => vm.getattr(&o, "__dict__").map_err(|e| {
+            if e.is("AttributeError") {
+                type_error("vars() argument must have __dict__ attribute")
+            } else {
+                e
+            }
+        }),
         None => globals(vm, Args::default()),
+    }
+}
+
+/// `dir([object])`: the sorted attribute names (instance, class and bases; a module's
+/// globals; without an argument the module namespace).
+fn dir(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [obj] = args.bind("dir", ["*object"], 0)?;
+    let mut names: Vec<String> = Vec::new();
+    match &obj {
+        None => {
+            if let Some(g) = current_globals(vm) {
+                names.extend(g.borrow().keys().iter().filter_map(|k| k.as_str().map(String::from)));
+            }
+        }
+        Some(Value::Module(m)) => {
+            names.extend(m.globals.borrow().keys().iter().filter_map(|k| k.as_str().map(String::from)));
+        }
+        Some(Value::Class(c)) => {
+            for k in c.mro.borrow().iter() {
+                names.extend(k.dict.borrow().keys().map(|n| n.to_string()));
+            }
+        }
+        Some(v) => {
+            if let Value::Instance(i) = v {
+                names.extend(i.dict.borrow().keys().map(|n| n.to_string()));
+            }
+            for k in types().class_of(v).mro.borrow().iter() {
+                names.extend(k.dict.borrow().keys().map(|n| n.to_string()));
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(Value::list(names.into_iter().map(Value::str).collect()))
+}
+
+/// `sorted(iterable, /, *, key=None, reverse=False)`: a new stable-sorted list.
+fn sorted(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (key, reverse) = crate::builtins::list::sort_options(vm, &mut args, "sort")?;
+    if args.pos.len() != 1 {
+        return Err(type_error(format!("sorted expected 1 argument, got {}", args.pos.len())));
+    }
+    let items = vm.iterate(&args.pos[0])?;
+    let out = crate::builtins::list::sort_values(vm, items, key.as_ref(), reverse)?;
+    Ok(Value::list(out))
+}
+
+/// Shared body of `min` and `max`: one iterable or several arguments, `key=`, `default=`.
+fn min_max(vm: &mut Vm, mut args: Args, name: &str, op: CmpOp) -> PyResult<Value> {
+    let key = args.take_kw("key").filter(|k| !k.is_none());
+    let default = args.take_kw("default");
+    if let Some((k, _)) = args.kw.first() {
+        return Err(type_error(format!("'{k}' is an invalid keyword argument for {name}()")));
+    }
+    let items = match args.pos.len() {
+        0 => return Err(type_error(format!("{name} expected at least 1 argument, got 0"))),
+        1 => vm.iterate(&args.pos[0])?,
+        _ => {
+            if default.is_some() {
+                return Err(type_error(format!(
+                    "Cannot specify a default for {name}() with multiple positional arguments"
+                )));
+            }
+            std::mem::take(&mut args.pos)
+        }
+    };
+    let mut best: Option<(Value, Value)> = None;
+    for item in items {
+        let k = match &key {
+            Some(f) => vm.call(f, vec![item.clone()])?,
+            None => item.clone(),
+        };
+        let better = match &best {
+            None => true,
+            Some((bk, _)) => {
+                let r = vm.compare(op, &k, bk)?;
+                vm.truthy(&r)?
+            }
+        };
+        if better {
+            best = Some((k, item));
+        }
+    }
+    match (best, default) {
+        (Some((_, v)), _) => Ok(v),
+        (None, Some(d)) => Ok(d),
+        (None, None) => Err(value_error(format!("{name}() arg is an empty sequence"))),
+    }
+}
+
+/// `min(iterable, *, key=None, default=...)`, `min(a, b, *rest, key=None)`.
+fn min(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    min_max(vm, args, "min", CmpOp::Lt)
+}
+
+/// `max(iterable, *, key=None, default=...)`, `max(a, b, *rest, key=None)`.
+fn max(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    min_max(vm, args, "max", CmpOp::Gt)
+}
+
+/// `sum(iterable, /, start=0)`: `+` from the start value; strings are refused.
+fn sum(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [it, start] = args.bind("sum", ["*iterable", "start"], 1)?;
+    let mut acc = start.unwrap_or(Value::Int(0));
+    match &acc {
+        Value::Str(_) => return Err(type_error("sum() can't sum strings [use ''.join(seq) instead]")),
+        Value::Bytes(_) => return Err(type_error("sum() can't sum bytes [use b''.join(seq) instead]")),
+        Value::ByteArray(_) => {
+            return Err(type_error("sum() can't sum bytearray [use b''.join(seq) instead]"))
+        }
+        _ => {}
+    }
+    let iter = vm.get_iter(&it.expect("required"))?;
+    while let Some(x) = vm.next_value(&iter)? {
+        acc = match (&acc, &x) {
+            (Value::Int(a), Value::Int(b)) => match a.checked_add(*b) {
+                Some(n) => Value::Int(n),
+                None => vm.binary_op(BinOp::Add, acc.clone(), x, false)?,
+            },
+            (Value::Float(a), Value::Float(b)) => Value::Float(a + b),
+            _ => vm.binary_op(BinOp::Add, acc.clone(), x, false)?,
+        };
+    }
+    Ok(acc)
+}
+
+/// `any(iterable)`: stops at the first true item.
+fn any(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [it] = args.bind("any", ["*iterable"], 1)?;
+    let iter = vm.get_iter(&it.expect("required"))?;
+    while let Some(x) = vm.next_value(&iter)? {
+        if vm.truthy(&x)? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+/// `all(iterable)`: stops at the first false item.
+fn all(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [it] = args.bind("all", ["*iterable"], 1)?;
+    let iter = vm.get_iter(&it.expect("required"))?;
+    while let Some(x) = vm.next_value(&iter)? {
+        if !vm.truthy(&x)? {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+/// `reversed(sequence)`: sequences, ranges, dicts, `__reversed__` or `__len__`+`__getitem__`.
+fn reversed(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [seq] = args.bind("reversed", ["*sequence"], 1)?;
+    let seq = seq.expect("required");
+    let mut items: Vec<Value> = match &seq {
+        Value::List(l) => l.borrow().clone(),
+        Value::Tuple(t) => t.to_vec(),
+        Value::Str(s) => s.as_str().chars().map(|c| Value::str(c.to_string())).collect(),
+        Value::Bytes(_) | Value::ByteArray(_) => {
+            crate::builtins::arg_bytes_like(&seq)?.into_iter().map(|b| Value::Int(b as i64)).collect()
+        }
+        Value::Range(r) => {
+            let n = r.len();
+            if n == 0 {
+                return Ok(iterator(IterState::Range { next: 0, stop: 0, step: 1 }));
+            }
+            let last = r.get(n - 1);
+            return Ok(iterator(IterState::Range {
+                next: last,
+                stop: last - r.step * n as i64,
+                step: -r.step,
+            }));
+        }
+        Value::Dict(d) => d.borrow().keys(),
+        Value::Instance(i) => {
+            if let Some(m) = i.class.lookup("__reversed__") {
+                return vm.call(&m, vec![seq.clone()]);
+            }
+            if i.class.lookup("__len__").is_some() && i.class.lookup("__getitem__").is_some() {
+                let n = vm.len(&seq)?;
+                let mut out = Vec::with_capacity(n);
+                for k in 0..n {
+                    out.push(vm.getitem(&seq, &Value::Int(k as i64))?);
+                }
+                out
+            } else {
+                return Err(type_error(format!("'{}' object is not reversible", seq.type_name())));
+            }
+        }
+        other => return Err(type_error(format!("'{}' object is not reversible", other.type_name()))),
+    };
+    items.reverse();
+    Ok(iterator(IterState::Values { items, pos: 0 }))
+}
+
+/// `ord(c)`: the code point of a one-character str (or the byte of a length-1 bytes).
+fn ord(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [c] = args.bind("ord", ["*c"], 1)?;
+    let c = c.expect("required");
+    let n = match &c {
+        Value::Str(s) => {
+            if s.char_len() != 1 {
+                return Err(type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    s.char_len()
+                )));
+            }
+            s.as_str().chars().next().map(|c| c as i64).unwrap_or(0)
+        }
+        Value::Bytes(_) | Value::ByteArray(_) => {
+            let b = crate::builtins::arg_bytes_like(&c)?;
+            if b.len() != 1 {
+                return Err(type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    b.len()
+                )));
+            }
+            b[0] as i64
+        }
+        other => {
+            return Err(type_error(format!(
+                "ord() expected string of length 1, but {} found",
+                other.type_name()
+            )))
+        }
+    };
+    Ok(Value::Int(n))
+}
+
+/// `chr(i)`: the one-character string of a code point.
+fn chr(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [i] = args.bind("chr", ["*i"], 1)?;
+    let i = i.expect("required");
+    let n = match &i {
+        Value::Long(_) => return Err(crate::exc::overflow_error("Python int too large to convert to C int")),
+        other => crate::builtins::arg_int(other)?,
+    };
+    if n > i32::MAX as i64 || n < i32::MIN as i64 {
+        return Err(crate::exc::overflow_error("Python int too large to convert to C int"));
+    }
+    match u32::try_from(n).ok().and_then(char::from_u32) {
+        Some(c) => Ok(Value::str(c.to_string())),
+        // Lone surrogates cannot be Rust chars; CPython allows them, we cannot.
+        None if (0xD800..0xE000).contains(&n) => Ok(Value::str("\u{FFFD}")),
+        None => Err(value_error("chr() arg not in range(0x110000)")),
+    }
+}
+
+/// An integer argument for hex/oct/bin: an int or an object with `__index__`.
+fn index_arg(vm: &mut Vm, v: &Value) -> PyResult<num_bigint::BigInt> {
+    if let Some(n) = v.as_bigint() {
+        return Ok(n);
+    }
+    if let Value::Instance(i) = v {
+        if let Some(m) = i.class.lookup("__index__") {
+            let r = vm.call(&m, vec![v.clone()])?;
+            if let Some(n) = r.as_bigint() {
+                return Ok(n);
+            }
+            return Err(type_error(format!(
+                "__index__ returned non-int (type {})",
+                r.type_name()
+            )));
+        }
+    }
+    Err(type_error(format!(
+        "'{}' object cannot be interpreted as an integer",
+        v.type_name()
+    )))
+}
+
+/// `hex(x)`: `'0xff'`, `'-0x1'`.
+fn hex(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [x] = args.bind("hex", ["*number"], 1)?;
+    let n = index_arg(vm, &x.expect("required"))?;
+    Ok(Value::str(crate::text::int::hex(&n)))
+}
+
+/// `oct(x)`: `'0o17'`.
+fn oct(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [x] = args.bind("oct", ["*number"], 1)?;
+    let n = index_arg(vm, &x.expect("required"))?;
+    Ok(Value::str(crate::text::int::oct(&n)))
+}
+
+/// `bin(x)`: `'0b101'`.
+fn bin(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [x] = args.bind("bin", ["*number"], 1)?;
+    let n = index_arg(vm, &x.expect("required"))?;
+    Ok(Value::str(crate::text::int::bin(&n)))
+}
+
+fn is_number(v: &Value) -> bool {
+    matches!(v, Value::Int(_) | Value::Bool(_) | Value::Long(_) | Value::Float(_))
+}
+
+/// `divmod(a, b)`: `(a // b, a % b)`; floats follow CPython's `float_divmod`.
+fn divmod(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [a, b] = args.bind("divmod", ["*x", "*y"], 2)?;
+    let (a, b) = (a.expect("required"), b.expect("required"));
+    if !is_number(&a) || !is_number(&b) {
+        for (obj, name, other) in [(&a, "__divmod__", &b), (&b, "__rdivmod__", &a)] {
+            if let Value::Instance(i) = obj {
+                if let Some(m) = i.class.lookup(name) {
+                    let r = vm.call(&m, vec![obj.clone(), other.clone()])?;
+                    if !matches!(r, Value::NotImplemented) {
+                        return Ok(r);
+                    }
+                }
+            }
+        }
+        return Err(type_error(format!(
+            "unsupported operand type(s) for divmod(): '{}' and '{}'",
+            a.type_name(),
+            b.type_name()
+        )));
+    }
+    if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) {
+        let x = crate::builtins::arg_float(&a)?;
+        let y = crate::builtins::arg_float(&b)?;
+        if y == 0.0 {
+            return Err(crate::exc::zero_division("float divmod()"));
+        }
+        let mut m = x % y;
+        let mut div = (x - m) / y;
+        if m != 0.0 {
+            if (y < 0.0) != (m < 0.0) {
+                m += y;
+                div -= 1.0;
+            }
+        } else {
+            m = 0.0f64.copysign(y);
+        }
+        let floordiv = if div != 0.0 {
+            let mut f = div.floor();
+            if div - f > 0.5 {
+                f += 1.0;
+            }
+            f
+        } else {
+            0.0f64.copysign(x / y)
+        };
+        return Ok(Value::tuple(vec![Value::Float(floordiv), Value::Float(m)]));
+    }
+    let q = vm.binary_op(BinOp::FloorDiv, a.clone(), b.clone(), false)?;
+    let r = vm.binary_op(BinOp::Mod, a, b, false)?;
+    Ok(Value::tuple(vec![q, r]))
+}
+
+/// `pow(base, exp, mod=None)`; with `mod`, modular exponentiation (a negative exponent
+/// means the modular inverse, as in CPython 3.8+).
+fn pow(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [base, exp, modulus] = args.bind("pow", ["base", "exp", "mod"], 2)?;
+    let (base, exp) = (base.expect("required"), exp.expect("required"));
+    let modulus = modulus.filter(|m| !m.is_none());
+    let Some(m) = modulus else {
+        return vm.binary_op(BinOp::Pow, base, exp, false);
+    };
+    let (Some(b), Some(e), Some(m)) = (base.as_bigint(), exp.as_bigint(), m.as_bigint()) else {
+        return Err(type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+    };
+    use num_traits::{Signed, Zero};
+    if m.is_zero() {
+        return Err(value_error("pow() 3rd argument cannot be 0"));
+    }
+    let (b, e) = if e.is_negative() {
+        match b.modinv(&m) {
+            Some(inv) => (inv, -e),
+            None => return Err(value_error("base is not invertible for the given modulus")),
+        }
+    } else {
+        (b, e)
+    };
+    Ok(Value::from_bigint(b.modpow(&e, &m)))
+}
+
+/// `round(number, ndigits=None)`: half to even; floats round their exact binary value.
+fn round(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [x, nd] = args.bind("round", ["number", "ndigits"], 1)?;
+    let x = x.expect("required");
+    match &x {
+        Value::Float(f) => crate::builtins::number::round_float(*f, nd.as_ref()),
+        Value::Int(_) | Value::Bool(_) | Value::Long(_) => {
+            crate::builtins::number::round_int(&x.as_bigint().expect("int"), nd.as_ref())
+        }
+        Value::Instance(i) => match i.class.lookup("__round__") {
+            Some(m) => {
+                let mut a = vec![x.clone()];
+                a.extend(nd);
+                vm.call(&m, a)
+            }
+            None => Err(type_error(format!("type {} doesn't define __round__ method", x.type_name()))),
+        },
+        other => Err(type_error(format!(
+            "type {} doesn't define __round__ method",
+            other.type_name()
+        ))),
+    }
+}
+
+/// `abs(x)`.
+fn abs(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [x] = args.bind("abs", ["*x"], 1)?;
+    let x = x.expect("required");
+    match &x {
+        Value::Int(i) => Ok(match i.checked_abs() {
+            Some(n) => Value::Int(n),
+            None => Value::from_i128((*i as i128).abs()),
+        }),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Long(b) => {
+            use num_traits::Signed;
+            Ok(Value::from_bigint(b.abs()))
+        }
+        Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Instance(i) => match i.class.lookup("__abs__") {
+            Some(m) => vm.call(&m, vec![x.clone()]),
+            None => Err(type_error(format!("bad operand type for abs(): '{}'", x.type_name()))),
+        },
+        other => Err(type_error(format!("bad operand type for abs(): '{}'", other.type_name()))),
     }
 }
