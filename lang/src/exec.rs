@@ -563,7 +563,7 @@ impl Vm<'_> {
             }
             Instr::CheckExcMatch => {
                 let cls = pop!();
-                let exc = frame.stack.last().cloned().expect("exception");
+                let exc = pop!();
                 let m = tri!(self.exc_matches(&exc, &cls));
                 frame.stack.push(Value::Bool(m));
             }

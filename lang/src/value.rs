@@ -412,6 +412,7 @@ pub fn py_hash(v: &Value) -> i64 {
             }
         }
         Value::Bool(b) => *b as i64,
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => py_hash(&Value::Int(*f as i64)),
         _ => {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             hash_value(v, &mut h);

@@ -1,0 +1,3 @@
+name = input("name? ")
+print("hi", name)
+again = input("again? ")

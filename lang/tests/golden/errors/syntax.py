@@ -1,0 +1,3 @@
+print("ok")
+if True
+    print("x")

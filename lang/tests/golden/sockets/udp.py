@@ -1,0 +1,15 @@
+from socket import *
+
+srv = socket(AF_INET, SOCK_DGRAM)
+srv.bind(("127.0.0.1", 23457))
+cli = socket(AF_INET, SOCK_DGRAM)
+cli.sendto(b"ping", ("127.0.0.1", 23457))
+data, addr = srv.recvfrom(1024)
+print(data, addr[0])
+srv.sendto(data + b"-pong", addr)
+print(cli.recvfrom(1024)[0])
+cli.sendto(b"", ("127.0.0.1", 23457))
+print(srv.recvfrom(10)[0])
+print(SOCK_DGRAM, AF_INET, SOL_SOCKET, SO_REUSEADDR, SHUT_RDWR)
+srv.close()
+cli.close()
