@@ -13,6 +13,9 @@ use num_bigint::BigInt;
 /// of input): an error there is printed without a caret line.
 pub const NO_COL: u32 = u32::MAX;
 
+/// CPython's limit on nested indented blocks.
+const MAX_INDENT: usize = 100;
+
 /// One token.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Token {
@@ -436,6 +439,16 @@ impl Lexer {
             } else if col > top {
                 if altcol <= alttop {
                     return Err(self.tab_error(line, tcol));
+                }
+                if self.indents.len() >= MAX_INDENT {
+                    let e = self.make_error(
+                        SyntaxErrorKind::IndentationError,
+                        "too many levels of indentation".into(),
+                        line,
+                        0,
+                        0,
+                    );
+                    return Err(self.fail(LexErrorStrength::Weak, e, line, tcol));
                 }
                 self.indents.push((col, altcol));
                 // CPython reports "unexpected indent" just before the first token.

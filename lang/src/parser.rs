@@ -88,6 +88,9 @@ pub(crate) struct Parser {
     /// The first `await`: always an error in socklab, reported after the parse the way
     /// CPython's compiler does (`'await' outside function`).
     await_error: Option<(Span, &'static str)>,
+    /// Open brackets and other recursion, bounded to protect the host's stack.
+    brackets: u32,
+    depth: u32,
 }
 
 /// Where code sits, as far as `await` cares.
@@ -130,6 +133,8 @@ impl Parser {
             in_fstring: false,
             scopes: Vec::new(),
             await_error: None,
+            brackets: 0,
+            depth: 0,
         }
     }
 

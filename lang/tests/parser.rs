@@ -613,3 +613,43 @@ fn warnings_come_before_the_syntax_error_they_precede() {
         "t.py:1: SyntaxWarning: invalid decimal literal\n  print(1if x else 2)\n"
     );
 }
+
+/// Runs `f` on a thread with a large stack: debug builds use far more stack per
+/// nesting level than release builds, for which the limits are set.
+fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(f)
+        .expect("thread")
+        .join()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+}
+
+#[test]
+fn deep_nesting_is_refused_before_it_can_overflow_the_stack() {
+    let msg = |src: String| {
+        with_big_stack(move || match parse(&src, "t.py") {
+            Ok(_) => "ok".to_string(),
+            Err(e) => e.msg,
+        })
+    };
+    let parens = |n: usize| format!("x = {}1{}\n", "(".repeat(n), ")".repeat(n));
+    assert_eq!(msg(parens(99)), "ok");
+    assert_eq!(msg(parens(101)), "too many nested parentheses");
+    assert_eq!(msg(format!("x = {}1\n", "-".repeat(150))), "ok");
+    assert_eq!(
+        msg(format!("x = {}1\n", "not ".repeat(5000))),
+        "Parser stack overflowed - Python source too complex to parse"
+    );
+    assert_eq!(
+        msg(format!("x = {}1\n", "lambda: ".repeat(5000))),
+        "Parser stack overflowed - Python source too complex to parse"
+    );
+    // Indentation has CPython's own limit and message.
+    let mut ifs = String::new();
+    for i in 0..101 {
+        ifs += &format!("{}if x:\n", " ".repeat(i));
+    }
+    ifs += &format!("{}pass\n", " ".repeat(101));
+    with_big_stack(move || Cases::default().error(&ifs));
+}

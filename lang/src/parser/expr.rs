@@ -8,6 +8,13 @@ use crate::ast::{
 };
 use crate::lexer::Tok;
 
+/// Deepest bracket nesting parsed. CPython allows 200; socklab stops at 100 so that
+/// parsing fits in a 1 MiB stack with room to spare (about 4.5 KB per level in release).
+const MAX_BRACKETS: u32 = 100;
+
+/// Deepest recursion through brackets, unary operators, `**` and lambdas together.
+const MAX_DEPTH: u32 = 200;
+
 fn mk(kind: ExprKind, span: Span) -> Expr {
     Expr { kind, span }
 }
@@ -110,6 +117,7 @@ impl Parser {
     }
 
     /// `if x = 1:`: CPython's `invalid_named_expression`.
+    #[inline(never)]
     fn maybe_meant_eq(&mut self, e: &Expr) -> crate::syntax_error::SyntaxError {
         let save = self.pos;
         self.advance();
@@ -177,6 +185,7 @@ impl Parser {
 
     /// CPython's `invalid_expression`: inside brackets, two expressions in a row are
     /// probably a missing comma.
+    #[inline(never)]
     fn check_missing_comma(&mut self, start_pos: usize, a: &Expr) -> PResult<()> {
         if !self.starts_expression() || self.at_op("*") || self.at_op("-") || self.at_op("+") {
             return Ok(());
@@ -207,6 +216,7 @@ impl Parser {
     }
 
     /// An expression without the missing-comma check (CPython's `expression_without_invalid`).
+    #[inline(never)]
     fn expression_plain(&mut self) -> PResult<Expr> {
         if self.at_kw("lambda") {
             return self.lambda();
@@ -247,12 +257,13 @@ impl Parser {
         Ok(mk(ExprKind::Yield(None), start))
     }
 
+    #[inline(never)]
     fn lambda(&mut self) -> PResult<Expr> {
         let start = self.advance().span;
         let params = self.params(":", false)?;
         self.expect_forced(":")?;
         self.scopes.push(super::ScopeKind::Function);
-        let body = self.expression();
+        let body = self.nested(Parser::expression);
         self.scopes.pop();
         let body = body?;
         let span = join(start, self.prev_end());
@@ -308,7 +319,7 @@ impl Parser {
     fn inversion(&mut self) -> PResult<Expr> {
         if self.at_kw("not") {
             let start = self.advance().span;
-            let operand = self.inversion()?;
+            let operand = self.nested(Parser::inversion)?;
             let span = join(start, self.prev_end());
             return Ok(mk(
                 ExprKind::UnaryOp {
@@ -376,24 +387,47 @@ impl Parser {
         ))
     }
 
-    fn binary(
-        &mut self,
-        next: fn(&mut Parser) -> PResult<Expr>,
-        ops: &[(&str, BinOp)],
-    ) -> PResult<Expr> {
+    /// The binary operator at the current token and its precedence level
+    /// (`|` lowest, `* / // % @` highest; `**` is handled by [`Self::power`]).
+    fn binop_here(&mut self) -> Option<(BinOp, u8)> {
+        self.touch();
+        let Tok::Op(o) = self.tok() else {
+            return None;
+        };
+        Some(match *o {
+            "|" => (BinOp::BitOr, 0),
+            "^" => (BinOp::BitXor, 1),
+            "&" => (BinOp::BitAnd, 2),
+            "<<" => (BinOp::LShift, 3),
+            ">>" => (BinOp::RShift, 3),
+            "+" => (BinOp::Add, 4),
+            "-" => (BinOp::Sub, 4),
+            "*" => (BinOp::Mult, 5),
+            "/" => (BinOp::Div, 5),
+            "//" => (BinOp::FloorDiv, 5),
+            "%" => (BinOp::Mod, 5),
+            "@" => (BinOp::MatMult, 5),
+            _ => return None,
+        })
+    }
+
+    /// CPython's `bitwise_or` down to `term`, by precedence climbing: one frame per
+    /// operator level in use rather than one per grammar rule, which keeps deeply
+    /// parenthesized expressions within a small (wasm) stack.
+    pub(super) fn bitwise_or(&mut self) -> PResult<Expr> {
+        self.binop_expr(0)
+    }
+
+    fn binop_expr(&mut self, min_level: u8) -> PResult<Expr> {
         let start = self.span();
-        let mut left = next(self)?;
-        loop {
-            self.touch();
-            let op = match self.tok() {
-                Tok::Op(o) => ops.iter().find(|(s, _)| s == o).map(|(_, op)| *op),
-                _ => None,
-            };
-            let Some(op) = op else {
-                return Ok(left);
-            };
+        let mut left = self.factor()?;
+        while let Some((op, level)) = self.binop_here() {
+            if level < min_level {
+                break;
+            }
             self.advance();
-            let right = next(self)?;
+            // Left-associative: the right operand binds only tighter operators.
+            let right = self.binop_expr(level + 1)?;
             let span = join(start, self.prev_end());
             left = mk(
                 ExprKind::BinOp {
@@ -404,39 +438,7 @@ impl Parser {
                 span,
             );
         }
-    }
-
-    pub(super) fn bitwise_or(&mut self) -> PResult<Expr> {
-        self.binary(Parser::bitwise_xor, &[("|", BinOp::BitOr)])
-    }
-
-    fn bitwise_xor(&mut self) -> PResult<Expr> {
-        self.binary(Parser::bitwise_and, &[("^", BinOp::BitXor)])
-    }
-
-    fn bitwise_and(&mut self) -> PResult<Expr> {
-        self.binary(Parser::shift_expr, &[("&", BinOp::BitAnd)])
-    }
-
-    fn shift_expr(&mut self) -> PResult<Expr> {
-        self.binary(Parser::sum, &[("<<", BinOp::LShift), (">>", BinOp::RShift)])
-    }
-
-    fn sum(&mut self) -> PResult<Expr> {
-        self.binary(Parser::term, &[("+", BinOp::Add), ("-", BinOp::Sub)])
-    }
-
-    fn term(&mut self) -> PResult<Expr> {
-        self.binary(
-            Parser::factor,
-            &[
-                ("*", BinOp::Mult),
-                ("/", BinOp::Div),
-                ("//", BinOp::FloorDiv),
-                ("%", BinOp::Mod),
-                ("@", BinOp::MatMult),
-            ],
-        )
+        Ok(left)
     }
 
     fn factor(&mut self) -> PResult<Expr> {
@@ -449,7 +451,7 @@ impl Parser {
         };
         if let Some(op) = op {
             let start = self.advance().span;
-            let operand = self.factor()?;
+            let operand = self.nested(Parser::factor)?;
             let span = join(start, self.prev_end());
             return Ok(mk(
                 ExprKind::UnaryOp {
@@ -466,7 +468,7 @@ impl Parser {
         let start = self.span();
         let base = self.primary()?;
         if self.eat_op("**") {
-            let exp = self.factor()?;
+            let exp = self.nested(Parser::factor)?;
             let span = join(start, self.prev_end());
             return Ok(mk(
                 ExprKind::BinOp {
@@ -541,6 +543,7 @@ impl Parser {
         }
     }
 
+    #[inline(never)]
     fn slices(&mut self) -> PResult<Expr> {
         let first = self.slice()?;
         if !self.at_op(",") {
@@ -595,6 +598,7 @@ impl Parser {
     }
 
     /// Call arguments up to (not including) the `)`.
+    #[inline(never)]
     pub(super) fn call_args(&mut self) -> PResult<(Vec<Expr>, Vec<Keyword>)> {
         let mut args = Vec::new();
         let mut keywords: Vec<Keyword> = Vec::new();
@@ -718,6 +722,7 @@ impl Parser {
         Ok(e)
     }
 
+    #[inline(never)]
     fn comprehension_clauses(&mut self) -> PResult<Vec<Comprehension>> {
         let mut gens = Vec::new();
         while self.at_kw("for") || self.at_kw("async") {
@@ -763,6 +768,34 @@ impl Parser {
         self.bitwise_or_or_star()
     }
 
+    /// Parses a bracketed display, refusing nesting deeper than [`MAX_BRACKETS`]: each
+    /// level costs a few KB of stack, and the page's wasm stack is small.
+    fn bracket(&mut self, f: fn(&mut Parser) -> PResult<Expr>) -> PResult<Expr> {
+        if self.brackets >= MAX_BRACKETS {
+            let span = self.span();
+            return Err(self.error_at(span, "too many nested parentheses"));
+        }
+        self.brackets += 1;
+        let r = self.nested(f);
+        self.brackets -= 1;
+        r
+    }
+
+    /// A recursive step that opens no bracket (`- - x`, `not not x`, `lambda: lambda: x`).
+    fn nested(&mut self, f: fn(&mut Parser) -> PResult<Expr>) -> PResult<Expr> {
+        if self.depth >= MAX_DEPTH {
+            let span = self.span();
+            return Err(self.error_at(
+                span,
+                "Parser stack overflowed - Python source too complex to parse",
+            ));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
+    }
+
     fn atom(&mut self) -> PResult<Expr> {
         self.touch();
         let span = self.span();
@@ -796,13 +829,14 @@ impl Parser {
                 self.advance();
                 Ok(mk(ExprKind::Constant(Constant::Ellipsis), span))
             }
-            Tok::Op("(") => self.paren(),
-            Tok::Op("[") => self.list_display(),
-            Tok::Op("{") => self.brace_display(),
+            Tok::Op("(") => self.bracket(Parser::paren),
+            Tok::Op("[") => self.bracket(Parser::list_display),
+            Tok::Op("{") => self.bracket(Parser::brace_display),
             _ => Err(self.invalid_syntax()),
         }
     }
 
+    #[inline(never)]
     fn paren(&mut self) -> PResult<Expr> {
         let start = self.advance().span;
         if self.eat_op(")") {
@@ -849,6 +883,7 @@ impl Parser {
         Ok(mk(ExprKind::Tuple(elts), join(start, self.prev_end())))
     }
 
+    #[inline(never)]
     fn list_display(&mut self) -> PResult<Expr> {
         let start = self.advance().span;
         if self.eat_op("]") {
@@ -878,6 +913,7 @@ impl Parser {
         Ok(mk(ExprKind::List(elts), join(start, self.prev_end())))
     }
 
+    #[inline(never)]
     fn brace_display(&mut self) -> PResult<Expr> {
         let start = self.advance().span;
         if self.eat_op("}") {
@@ -977,6 +1013,7 @@ impl Parser {
         Ok(())
     }
 
+    #[inline(never)]
     fn set_rest(&mut self, start: Span, first: Expr) -> PResult<Expr> {
         if self.at_kw("for") || self.at_kw("async") {
             self.check_comprehension_elt(&first)?;

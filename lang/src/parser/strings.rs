@@ -270,6 +270,7 @@ fn decode_bytes(body: &str, raw: bool) -> Result<Vec<u8>, EscapeError> {
 
 impl Parser {
     /// One or more adjacent string literals, concatenated.
+    #[inline(never)]
     pub(super) fn strings(&mut self) -> PResult<Expr> {
         let start = self.span();
         let mut lits: Vec<(StrLit, Span)> = Vec::new();
