@@ -39,7 +39,7 @@ const QUANTUM: u32 = 2_000;
 /// How often (in instructions) the loop takes its slow path (budget, slice, switching).
 const TICK: u32 = 256;
 /// Nested native→Python calls allowed before RecursionError (they use the Rust stack).
-const MAX_NESTED: u32 = 150;
+const MAX_NESTED: u32 = 48;
 
 /// What a frame's return value turns into in its caller.
 pub enum FrameKind {
@@ -128,6 +128,8 @@ pub enum Pending {
     ResumeGen(Rc<Generator>, Value),
     /// Let other threads run (`time.sleep(0)`); the call's result is None.
     YieldThread,
+    /// The scheduler takes the CPU between two instructions.
+    Preempt,
 }
 
 /// Where a green thread stands.
@@ -148,6 +150,9 @@ pub struct GreenThread {
     /// The `threading.Thread` object, if any.
     pub obj: Option<Value>,
     pub daemon: bool,
+    /// Suspended between two instructions (not inside a call): an exception delivered
+    /// now belongs to the next instruction.
+    pub preempted: bool,
 }
 
 impl GreenThread {
@@ -300,6 +305,7 @@ impl Core {
             state: ThreadState::Runnable(None),
             obj,
             daemon,
+            preempted: false,
         });
         id
     }
@@ -647,10 +653,14 @@ impl<'h> Vm<'h> {
     fn run_current(&mut self) {
         let i = self.cur;
         let st = std::mem::replace(&mut self.threads[i].state, ThreadState::Runnable(None));
-        let Some(frame) = self.frames.pop() else {
+        let Some(mut frame) = self.frames.pop() else {
             self.threads[i].state = ThreadState::Done;
             return;
         };
+        let preempted = std::mem::replace(&mut self.threads[i].preempted, false);
+        if preempted && matches!(st, ThreadState::Runnable(Some(Err(_)))) && frame.pc < frame.code.instrs.len() {
+            frame.pc += 1;
+        }
         let first = match st {
             ThreadState::Runnable(None) => Flow::Next,
             ThreadState::Runnable(Some(Ok(v))) => Flow::Push(v),
@@ -844,8 +854,13 @@ impl<'h> Vm<'h> {
                             }
                             self.threads[cur].state = ThreadState::WaitCond(waiter);
                         }
-                        Some(Pending::YieldThread) | None => {
+                        Some(Pending::YieldThread) => {
+                            self.threads[cur].state = ThreadState::Runnable(Some(Ok(Value::None)));
+                            self.yield_now = true;
+                        }
+                        Some(Pending::Preempt) | None => {
                             self.threads[cur].state = ThreadState::Runnable(None);
+                            self.threads[cur].preempted = true;
                             self.yield_now = true;
                         }
                         Some(other) => {
@@ -1025,18 +1040,26 @@ impl<'h> Vm<'h> {
     /// instruction.
     fn slow_path(&mut self, frame: &mut Frame) -> Option<Flow> {
         self.ops_total += TICK as u64;
+        if self.exited.is_some() {
+            return Some(self.preempt(frame));
+        }
         if let Some(b) = self.limits.budget {
             if self.ops_total > b && !self.budget_hit {
+                // Not a Python exception: `except Exception` must not be able to catch it.
                 self.budget_hit = true;
-                return Some(Flow::Raise(
-                    new_exc(
-                        "RuntimeError",
-                        format!(
-                            "socklab stopped the script: it used its budget of {b} operations"
-                        ),
-                    ),
-                    false,
-                ));
+                let e = new_exc(
+                    "RuntimeError",
+                    format!("socklab stopped the script: it used its budget of {b} operations"),
+                );
+                let here = frame.code.spans.get(frame.pc).copied().unwrap_or_else(|| frame.current_span());
+                e.add_tb(&frame.code.filename, &frame.code.name, here, frame.code.hidden);
+                for f in self.frames.iter().rev() {
+                    e.add_tb(&f.code.filename, &f.code.name, f.current_span(), f.code.hidden);
+                }
+                self.report_uncaught(&e);
+                self.exited = Some(1);
+                self.slice_left = 0;
+                return Some(self.preempt(frame));
             }
         }
         if self.nested > 0 {
@@ -1065,7 +1088,7 @@ impl<'h> Vm<'h> {
 
     /// Suspend the running thread as runnable (it continues at the same instruction).
     fn preempt(&mut self, _frame: &mut Frame) -> Flow {
-        self.pending = Some(Pending::YieldThread);
+        self.pending = Some(Pending::Preempt);
         Flow::Suspend
     }
 
