@@ -412,6 +412,13 @@ fn sockopt(n: u8) -> Result<SockOpt, DecodeError> {
     })
 }
 
+/// The first 5 bytes of a relay→page `Data` frame for `sock`; the payload follows directly.
+/// Lets the relay read socket bytes straight into a frame buffer without another copy.
+pub fn encode_data_header(sock: SocketId) -> [u8; 5] {
+    let b = sock.0.to_be_bytes();
+    [S_DATA, b[0], b[1], b[2], b[3]]
+}
+
 /// The request id of a frame that is a request, even if the rest of it is malformed, so the
 /// relay can answer that request with an error instead of dropping the connection.
 pub fn peek_request_id(bytes: &[u8]) -> Option<RequestId> {
@@ -837,6 +844,16 @@ mod tests {
         assert!(ClientMsg::decode(&bytes).is_err());
         assert_eq!(peek_request_id(&bytes), Some(RequestId(258)));
         assert_eq!(peek_request_id(&[C_DATA, 0, 0, 1, 2]), None);
+    }
+
+    #[test]
+    fn data_header_matches_the_encoder() {
+        let msg = ServerMsg::Data {
+            sock: SocketId(0x01020304),
+            data: b"xyz".to_vec(),
+        };
+        let bytes = msg.encode();
+        assert_eq!(bytes[..5], encode_data_header(SocketId(0x01020304)));
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub const EAI_AGAIN: i32 = -3;
 pub const EAI_FAIL: i32 = -4;
 /// `getaddrinfo`: address family for hostname not supported.
 pub const EAI_FAMILY: i32 = -6;
+/// `getaddrinfo`: the address's family does not match the socket's (`connect(("::1", 80))`
+/// on an `AF_INET` socket).
+pub const EAI_ADDRFAMILY: i32 = -9;
 
 /// The text CPython prints after `[Errno N]` on Linux.
 pub fn strerror(errno: i32) -> &'static str {
@@ -76,6 +79,7 @@ pub fn strerror(errno: i32) -> &'static str {
         EAI_AGAIN => "Temporary failure in name resolution",
         EAI_FAIL => "Non-recoverable failure in name resolution",
         EAI_FAMILY => "ai_family not supported",
+        EAI_ADDRFAMILY => "Address family for hostname not supported",
         _ => "Unknown error",
     }
 }

@@ -1,0 +1,2 @@
+//! Relay benchmark (to be written).
+fn main() {}

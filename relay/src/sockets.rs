@@ -1,0 +1,360 @@
+//! Per-socket tasks: the TCP reader and writer, the listener's acceptor, the UDP reader. Each moves bytes for one socket only, so one stalled socket never stalls another.
+
+use std::collections::VecDeque;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use socket2::SockRef;
+use socklab_proto::{
+    encode_data_header, errno, Addr, Done, OsError, RequestId, ServerMsg, Shutdown, SocketId,
+    MAX_DATA,
+};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::{mpsc, Notify};
+use tokio_util::sync::CancellationToken;
+
+use crate::flow::Credit;
+use crate::session::Ctx;
+
+/// An OS error as the script should see it.
+pub(crate) fn os_error(e: &io::Error) -> OsError {
+    if let Some(code) = e.raw_os_error() {
+        let text = errno::strerror(code);
+        return if text == "Unknown error" {
+            OsError::with_message(code, e.to_string())
+        } else {
+            OsError::new(code)
+        };
+    }
+    use io::ErrorKind as K;
+    let code = match e.kind() {
+        K::TimedOut => errno::ETIMEDOUT,
+        K::ConnectionRefused => errno::ECONNREFUSED,
+        K::ConnectionReset => errno::ECONNRESET,
+        K::ConnectionAborted => errno::ECONNABORTED,
+        K::BrokenPipe => errno::EPIPE,
+        K::AddrInUse => errno::EADDRINUSE,
+        K::AddrNotAvailable => errno::EADDRNOTAVAIL,
+        K::PermissionDenied => errno::EACCES,
+        K::NotConnected => errno::ENOTCONN,
+        K::WouldBlock => errno::EAGAIN,
+        _ => return OsError::with_message(errno::EINVAL, e.to_string()),
+    };
+    OsError::new(code)
+}
+
+/// A socket address in the protocol's form (numeric host string).
+pub(crate) fn to_addr(a: SocketAddr) -> Addr {
+    Addr::new(a.ip().to_string(), a.port())
+}
+
+/// Work for a TCP socket's writer, in the order the page sent it.
+#[derive(Debug)]
+pub(crate) enum WriteCmd {
+    Data(Vec<u8>),
+    Shutdown(Shutdown, RequestId),
+    /// Write everything before this, then let the socket go.
+    Close,
+}
+
+/// Reads from a connected TCP socket while the page has granted credit.
+pub(crate) async fn tcp_reader(
+    ctx: Arc<Ctx>,
+    sock: SocketId,
+    stream: Arc<TcpStream>,
+    credit: Arc<Credit>,
+    cancel: CancellationToken,
+) {
+    loop {
+        let budget = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return,
+            b = credit.take_up_to(MAX_DATA) => b,
+        };
+        // The frame is built in place: header, then the bytes read straight after it.
+        let mut frame = Vec::with_capacity(5 + budget);
+        frame.extend_from_slice(&encode_data_header(sock));
+        frame.resize(5 + budget, 0);
+        let res = loop {
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => {
+                    credit.give_back(budget);
+                    return;
+                }
+                r = stream.readable() => {
+                    if let Err(e) = r {
+                        break Err(e);
+                    }
+                }
+            }
+            match stream.try_read(&mut frame[5..]) {
+                Ok(n) => break Ok(n),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                Err(e) => break Err(e),
+            }
+        };
+        match res {
+            Ok(0) => {
+                credit.give_back(budget);
+                ctx.send(ServerMsg::Eof { sock }).await;
+                return;
+            }
+            Ok(n) => {
+                credit.give_back(budget - n);
+                frame.truncate(5 + n);
+                if n < budget / 4 {
+                    frame.shrink_to_fit();
+                }
+                ctx.relay
+                    .metrics
+                    .bytes_to_page
+                    .fetch_add(n as u64, Ordering::Relaxed);
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return,
+                    _ = ctx.rate_out.take(n) => {}
+                }
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return,
+                    ok = ctx.send_frame(frame) => if !ok { return },
+                }
+            }
+            Err(e) => {
+                credit.give_back(budget);
+                ctx.send(ServerMsg::SocketError {
+                    sock,
+                    error: os_error(&e),
+                })
+                .await;
+                return;
+            }
+        }
+    }
+}
+
+async fn write_all(stream: &TcpStream, mut data: &[u8]) -> io::Result<()> {
+    while !data.is_empty() {
+        stream.writable().await?;
+        match stream.try_write(data) {
+            Ok(n) => data = &data[n..],
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Writes the page's data to a TCP socket and hands the credit back as it goes.
+pub(crate) async fn tcp_writer(
+    ctx: Arc<Ctx>,
+    sock: SocketId,
+    stream: Arc<TcpStream>,
+    window: Arc<AtomicI64>,
+    mut rx: mpsc::UnboundedReceiver<WriteCmd>,
+) {
+    let mut failed = false;
+    loop {
+        let cmd = tokio::select! {
+            biased;
+            _ = ctx.cancel.cancelled() => return,
+            c = rx.recv() => c,
+        };
+        match cmd {
+            None | Some(WriteCmd::Close) => return,
+            Some(WriteCmd::Data(data)) => {
+                if failed {
+                    continue;
+                }
+                let n = data.len();
+                let r = tokio::select! {
+                    biased;
+                    _ = ctx.cancel.cancelled() => return,
+                    r = async {
+                        ctx.rate_in.take(n).await;
+                        write_all(&stream, &data).await
+                    } => r,
+                };
+                match r {
+                    Ok(()) => {
+                        window.fetch_add(n as i64, Ordering::AcqRel);
+                        ctx.send(ServerMsg::SendCredit {
+                            sock,
+                            bytes: n as u32,
+                        })
+                        .await;
+                    }
+                    Err(e) => {
+                        failed = true;
+                        ctx.send(ServerMsg::SocketError {
+                            sock,
+                            error: os_error(&e),
+                        })
+                        .await;
+                    }
+                }
+            }
+            Some(WriteCmd::Shutdown(how, id)) => {
+                let how = match how {
+                    Shutdown::Read => std::net::Shutdown::Read,
+                    Shutdown::Write => std::net::Shutdown::Write,
+                    Shutdown::Both => std::net::Shutdown::Both,
+                };
+                let r = SockRef::from(&*stream)
+                    .shutdown(how)
+                    .map(|()| Done::Unit)
+                    .map_err(|e| os_error(&e));
+                ctx.reply(id, r).await;
+            }
+        }
+    }
+}
+
+/// Connections accepted by the OS and not yet taken by the script's `accept()`.
+#[derive(Debug)]
+pub(crate) struct AcceptQueue {
+    queue: Mutex<VecDeque<(TcpStream, SocketAddr)>>,
+    space: Notify,
+    cap: usize,
+}
+
+impl AcceptQueue {
+    pub(crate) fn new(cap: usize) -> AcceptQueue {
+        AcceptQueue {
+            queue: Mutex::default(),
+            space: Notify::new(),
+            cap: cap.max(1),
+        }
+    }
+    fn len(&self) -> usize {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+    pub(crate) fn pop(&self) -> Option<(TcpStream, SocketAddr)> {
+        let c = self
+            .queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front();
+        if c.is_some() {
+            self.space.notify_one();
+        }
+        c
+    }
+}
+
+/// Accepts connections into the queue while it has room; a full queue leaves them in the
+/// kernel's backlog, as a server that does not call `accept()` would.
+pub(crate) async fn acceptor(
+    ctx: Arc<Ctx>,
+    sock: SocketId,
+    listener: Arc<TcpListener>,
+    queue: Arc<AcceptQueue>,
+    cancel: CancellationToken,
+) {
+    loop {
+        while queue.len() >= queue.cap {
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return,
+                _ = queue.space.notified() => {}
+            }
+        }
+        let r = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return,
+            r = listener.accept() => r,
+        };
+        match r {
+            Ok((stream, peer)) => {
+                queue
+                    .queue
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push_back((stream, peer));
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return,
+                    ok = ctx.send(ServerMsg::Incoming { sock }) => if !ok { return },
+                }
+            }
+            Err(e) => {
+                // Out of descriptors and the like: back off rather than spin.
+                tracing::warn!(session = ctx.id, error = %e, "accept failed");
+                tokio::select! {
+                    _ = cancel.cancelled() => return,
+                    _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Reads datagrams while the page has granted credit; each costs its length (at least 1).
+pub(crate) async fn udp_reader(
+    ctx: Arc<Ctx>,
+    sock: SocketId,
+    udp: Arc<UdpSocket>,
+    credit: Arc<Credit>,
+    cancel: CancellationToken,
+) {
+    let mut buf = vec![0u8; 65_536];
+    loop {
+        let budget = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return,
+            b = credit.take_up_to(MAX_DATA) => b,
+        };
+        let r = tokio::select! {
+            biased;
+            _ = cancel.cancelled() => {
+                credit.give_back(budget);
+                return;
+            }
+            r = udp.recv_from(&mut buf) => r,
+        };
+        match r {
+            Ok((n, from)) => {
+                let cost = n.max(1);
+                if cost <= budget {
+                    credit.give_back(budget - cost);
+                }
+                let m = &ctx.relay.metrics;
+                m.bytes_to_page.fetch_add(n as u64, Ordering::Relaxed);
+                m.datagrams_to_page.fetch_add(1, Ordering::Relaxed);
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return,
+                    _ = ctx.rate_out.take(n) => {}
+                }
+                let msg = ServerMsg::Datagram {
+                    sock,
+                    from: to_addr(from),
+                    data: buf[..n].to_vec(),
+                };
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return,
+                    ok = ctx.send(msg) => if !ok { return },
+                }
+            }
+            Err(e) => {
+                // E.g. ECONNREFUSED from an ICMP error on a connected UDP socket: the
+                // script sees it at its next call, and the socket stays usable.
+                credit.give_back(budget);
+                let ok = ctx
+                    .send(ServerMsg::SocketError {
+                        sock,
+                        error: os_error(&e),
+                    })
+                    .await;
+                if !ok {
+                    return;
+                }
+            }
+        }
+    }
+}
