@@ -233,6 +233,19 @@ impl Parser {
         }
     }
 
+    /// The `:` of `if`, `while`, `for`, `with`, `except`, `class`: CPython says
+    /// "expected ':'" only when the line ends there, else "invalid syntax".
+    fn expect_colon(&mut self) -> PResult<Token> {
+        if self.at_op(":") {
+            return Ok(self.advance());
+        }
+        if self.at_newline() {
+            let span = self.span();
+            return Err(self.error_at(span, "expected ':'"));
+        }
+        Err(self.invalid_syntax())
+    }
+
     /// A token CPython's grammar "forces" (`&&':'`): a miss is "expected ':'".
     fn expect_forced(&mut self, op: &str) -> PResult<Token> {
         if self.at_op(op) {
@@ -799,7 +812,7 @@ impl Parser {
     fn if_stmt(&mut self) -> PResult<Stmt> {
         let start = self.advance().span;
         let test = self.named_expression()?;
-        self.expect_forced(":")?;
+        self.expect_colon()?;
         let body = self.block("'if' statement", start.line)?;
         let orelse = self.else_branch(true)?;
         Ok(Stmt {
@@ -813,7 +826,7 @@ impl Parser {
         if allow_elif && self.at_kw("elif") {
             let start = self.advance().span;
             let test = self.named_expression()?;
-            self.expect_forced(":")?;
+            self.expect_colon()?;
             let body = self.block("'elif' statement", start.line)?;
             let orelse = self.else_branch(true)?;
             return Ok(vec![Stmt {
@@ -832,7 +845,7 @@ impl Parser {
     fn while_stmt(&mut self) -> PResult<Stmt> {
         let start = self.advance().span;
         let test = self.named_expression()?;
-        self.expect_forced(":")?;
+        self.expect_colon()?;
         let body = self.block("'while' statement", start.line)?;
         let orelse = self.else_branch(false)?;
         Ok(Stmt {
@@ -850,7 +863,7 @@ impl Parser {
         self.check_for_target(&target)?;
         self.advance();
         let iter = self.star_expressions()?;
-        self.expect_forced(":")?;
+        self.expect_colon()?;
         let body = self.block("'for' statement", start.line)?;
         let orelse = self.else_branch(false)?;
         Ok(Stmt {
@@ -885,7 +898,7 @@ impl Parser {
                 }
             }
         }
-        self.expect_forced(":")?;
+        self.expect_colon()?;
         let body = self.block("'with' statement", start.line)?;
         Ok(Stmt {
             kind: StmtKind::With { items, body },
@@ -906,7 +919,7 @@ impl Parser {
             }
         }
         self.expect_op(")")?;
-        if !self.at_op(":") {
+        if !self.at_op(":") && !self.at_newline() {
             return Err(self.invalid_syntax());
         }
         Ok(items)
@@ -931,7 +944,7 @@ impl Parser {
         let mut handlers = Vec::new();
         while self.at_kw("except") {
             let hstart = self.advance().span;
-            let (kind, name) = if self.at_op(":") {
+            let (kind, name) = if self.at_op(":") || self.at_newline() {
                 (None, None)
             } else {
                 let e = self.expression()?;
@@ -958,7 +971,7 @@ impl Parser {
                 };
                 (Some(e), name)
             };
-            self.expect_forced(":")?;
+            self.expect_colon()?;
             let hbody = self.block("'except' statement", hstart.line)?;
             handlers.push(ExceptHandler {
                 kind,
@@ -1015,7 +1028,7 @@ impl Parser {
     fn funcdef(&mut self, decorators: Vec<Expr>) -> PResult<Stmt> {
         let def = self.advance().span;
         let (name, _) = self.name()?;
-        self.expect_op("(")?;
+        self.expect_forced("(")?;
         let params = self.params(")", true)?;
         self.expect_op(")")?;
         let returns = if self.eat_op("->") {
@@ -1050,7 +1063,7 @@ impl Parser {
             (bases, keywords) = self.call_args()?;
             self.expect_op(")")?;
         }
-        self.expect_forced(":")?;
+        self.expect_colon()?;
         self.scopes.push(ScopeKind::Class);
         let body = self.block("class definition", class.line);
         self.scopes.pop();

@@ -653,3 +653,97 @@ fn deep_nesting_is_refused_before_it_can_overflow_the_stack() {
     ifs += &format!("{}pass\n", " ".repeat(101));
     with_big_stack(move || Cases::default().error(&ifs));
 }
+
+#[test]
+fn student_mistakes() {
+    let mut c = Cases::default();
+    c.error("try:\n    pass\nexcept Exception, e:\n    pass");
+    c.error("exec \"x = 1\"");
+    c.error("print \"a %s\" % x");
+    c.error("print x");
+    c.error("print(x) y");
+    c.error("if 1 <> 2: pass");
+    c.error("x = ur'abc'");
+    c.error("x = `1`");
+    c.error("变量 = 1\nprint(变量 变量)");
+    c.error("def f(x):\n\treturn x\n    y = 1");
+    c.error("import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\ns.connect((\"localhost\", 8080)\ndata = s.recv(1024)");
+    c.error("while True:\n    data = conn.recv(1024)\n    if not data: break\n    conn.sendall(data)\n  conn.close()");
+    c.error("msg = input(\"> \")\nif msg == \"quit\"\n    break");
+    c.error("print(\"收到：\" + data.decode()）");
+    c.error("print(\"hello\"");
+    c.error("print('a' 'b' c)");
+    c.error("d = {\"a\": 1 \"b\": 2}");
+    c.error("l = [1, 2 3]");
+    c.error("f(a b=1)");
+    c.error("x = (1 2)");
+    c.error("def f(a b): pass");
+    c.error("class A(B C): pass");
+    c.error("x = 1 2");
+    c.error("for i in range(10) print(i)");
+    c.error("if x: else: pass");
+    c.error("x = [1, 2,, 3]");
+    c.error("x = f(,)");
+    c.error("def f(,): pass");
+    c.error("import a,");
+    c.error("x = a..b");
+    c.error("x = a.");
+    c.error("x = 5 = y");
+    c.error("f(x for x in y for)");
+    c.error("x = {1: 2,: 3}");
+    c.error("True = 1");
+    c.error("def True(): pass");
+    c.error("class None: pass");
+    c.error("import None");
+    c.error("x.True = 1");
+    c.error("def f(None): pass");
+    c.error("for None in x: pass");
+    c.error("lambda None: 1");
+    c.error("f(True=1)");
+    c.error("with x as None: pass");
+    c.error("except: pass");
+    c.error("finally: pass");
+    c.error("elif x: pass");
+    c.error("x = 1 if else 2");
+    c.error("x = if 1 else 2");
+    c.error("a = 1 +* 2");
+    c.error("print(1,, 2)");
+    c.error("def f():\n    return\n        x = 1");
+    c.error("x = \"\"\"abc\"\"\" \"\"\"def");
+    c.error("s = 'it's'");
+    c.error("s = \"say \"hi\"\"");
+    c.error("s = f\"{x:{y}}\" f\"{");
+    c.error("path = \"C:\\Users\\name\"");
+    c.error("x = 'a' \\\n    'b' \\");
+    c.error("x = [1,\n     2,\n     3\ny = 4");
+    c.error("def f():\n    pass\n  x = 1\n");
+}
+
+#[test]
+fn missing_colons_and_forced_tokens() {
+    let mut c = Cases::default();
+    c.error("if x y:\n    pass");
+    c.error("while x y:\n    pass");
+    c.error("for x in y z:\n    pass");
+    c.error("def f() x:\n    pass");
+    c.error("def f x:\n    pass");
+    c.error("class A x:\n    pass");
+    c.error("class A(B) x:\n    pass");
+    c.error("with a b:\n    pass");
+    c.error("with a as b c:\n    pass");
+    c.error("try x:\n    pass");
+    c.error("try:\n    pass\nexcept E x:\n    pass");
+    c.error("try:\n    pass\nexcept E\n    pass");
+    c.error("try:\n    pass\nexcept\n    pass");
+    c.error("try:\n    pass\nfinally x:\n    pass");
+    c.error("if x:\n    pass\nelse x:\n    pass");
+    c.error("if x:\n    pass\nelif y z:\n    pass");
+    c.error("if x:\n    pass\nelif y\n    pass");
+    c.error("f = lambda x x: 1");
+    c.error("f = lambda x");
+    c.error("def f(a) -> int\n    pass");
+    c.error("for x in y");
+    c.error("while x");
+    c.error("with open(f) as g\n    pass");
+    c.error("with (open(f) as g)\n    pass\n");
+}

@@ -261,7 +261,7 @@ impl Parser {
     fn lambda(&mut self) -> PResult<Expr> {
         let start = self.advance().span;
         let params = self.params(":", false)?;
-        self.expect_forced(":")?;
+        self.expect_op(":")?;
         self.scopes.push(super::ScopeKind::Function);
         let body = self.nested(Parser::expression);
         self.scopes.pop();
@@ -714,6 +714,10 @@ impl Parser {
         let e = self.expression()?;
         if self.at_op("=") {
             let span = join(e.span, self.span());
+            if let ExprKind::Constant(Constant::None | Constant::Bool(_)) = e.kind {
+                let what = super::targets::expr_name(&e);
+                return Err(self.error_at(span, &format!("cannot assign to {what}")));
+            }
             return Err(self.error_at(
                 span,
                 "expression cannot contain assignment, perhaps you meant \"==\"?",
