@@ -7,7 +7,7 @@ use socklab_lang::text::format::{
     format_float, format_int, format_str, render_template, FormatSpec, TemplateArgs,
 };
 use socklab_lang::text::percent::{self, ArgValue, Key, PercentArgs, PercentError};
-use socklab_lang::text::{bytes, float, int, json, repr, strings};
+use socklab_lang::text::{arith, bytes, float, int, json, repr, strings};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -279,6 +279,11 @@ fn interesting_floats() -> Vec<f64> {
     let mut rng = Rng(0x9e3779b97f4a7c15);
     for _ in 0..600 {
         v.push(f64::from_bits(rng.next()));
+    }
+    // Dyadic values whose exact decimal expansion is short: where shortest-repr ties hide.
+    for _ in 0..600 {
+        let odd = (rng.below(1 << 20) * 2 + 1) as f64;
+        v.push(odd * 2f64.powi(-(rng.below(60) as i32)));
     }
     for _ in 0..300 {
         let mant = (rng.below(2_000_000) as f64) - 1_000_000.0;
@@ -2047,6 +2052,103 @@ fn json_literals_match_cpython() {
                     py_bool(allow)
                 ),
                 got,
+            );
+        }
+    }
+    py.check();
+}
+
+fn num_text(r: Result<f64, socklab_lang::text::TextError>) -> String {
+    match r {
+        Ok(x) => float::repr(x),
+        Err(e) => format!("{}: {}", e.kind.name(), e.message),
+    }
+}
+
+#[test]
+fn float_division_and_modulo_match_cpython() {
+    let values = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.1,
+        -0.1,
+        7.5,
+        -7.5,
+        2.0,
+        -2.0,
+        1e300,
+        -1e-300,
+        5e-324,
+        3.0,
+        1e16,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ];
+    let mut py = Py::default();
+    for &x in &values {
+        for &y in &values {
+            let (fx, fy) = (f(x), f(y));
+            py.case(
+                format!("X(lambda: repr({fx} // {fy}))"),
+                num_text(arith::float_floordiv(x, y)),
+            );
+            py.case(
+                format!("X(lambda: repr({fx} % {fy}))"),
+                num_text(arith::float_mod(x, y)),
+            );
+            let got = match arith::float_divmod(x, y) {
+                Ok((q, r)) => format!("({}, {})", float::repr(q), float::repr(r)),
+                Err(e) => format!("{}: {}", e.kind.name(), e.message),
+            };
+            py.case(format!("X(lambda: repr(divmod({fx}, {fy})))"), got);
+        }
+    }
+    py.check();
+}
+
+#[test]
+fn int_true_division_and_conversion_match_cpython() {
+    let mut rng = Rng(99);
+    let mut ints: Vec<BigInt> = vec![
+        big(0),
+        big(1),
+        big(-1),
+        big(3),
+        big(10),
+        big(-7),
+        big(1 << 53),
+        big((1 << 53) + 1),
+    ];
+    for bits in [60u64, 64, 100, 200, 1000, 1023, 1024, 1025, 1100, 2000] {
+        for _ in 0..3 {
+            let mut n = BigInt::from(1u8) << (bits as usize - 1);
+            n += BigInt::from(rng.next()) << (bits as usize / 2);
+            n += BigInt::from(rng.next());
+            ints.push(if rng.below(2) == 0 {
+                -n.clone()
+            } else {
+                n.clone()
+            });
+        }
+    }
+    ints.push(BigInt::from(1u8) << 1074usize);
+    ints.push(BigInt::from(3u8) << 1075usize);
+    ints.push((BigInt::from(1u8) << 1024usize) - (BigInt::from(1u8) << 970usize));
+    ints.push((BigInt::from(1u8) << 1024usize) - (BigInt::from(1u8) << 970usize) - 1);
+    let lit = |n: &BigInt| format!("int({}, 16)", s(&n.to_str_radix(16)));
+    let mut py = Py::default();
+    for a in &ints {
+        py.case(
+            format!("X(lambda: repr(float({})))", lit(a)),
+            num_text(arith::int_to_float(a)),
+        );
+        for b in &ints {
+            py.case(
+                format!("X(lambda: repr({} / {}))", lit(a), lit(b)),
+                num_text(arith::int_true_divide(a, b)),
             );
         }
     }

@@ -72,6 +72,24 @@ impl Digits {
     }
 }
 
+/// The shortest digits that read back as `a`, choosing like David Gay's dtoa: among the
+/// shortest candidates the nearest to `a`, ties to even. Rust's shortest formatter can pick
+/// the other candidate of an exact tie (`2**-25` gives `...313e-8`, CPython `...312e-8`).
+fn shortest_digits(a: f64) -> Digits {
+    let rust = format!("{a:e}");
+    let n = rust
+        .split('e')
+        .next()
+        .map_or(1, |m| m.bytes().filter(u8::is_ascii_digit).count());
+    if n >= 16 {
+        let nearest = format!("{a:.prec$e}", prec = n - 1);
+        if nearest != rust && nearest.parse::<f64>() == Ok(a) {
+            return Digits::from_exp(&nearest);
+        }
+    }
+    Digits::from_exp(&rust)
+}
+
 /// `PyOS_double_to_string`: `code` is one of `e E f F g G r`; `to_string(0.5, 'f', 2, Flags::default()) == "0.50"`.
 ///
 /// `precision` counts digits after the point for `e`/`f`, significant digits for `g`
@@ -106,7 +124,7 @@ pub fn to_string(x: f64, code: char, precision: usize, flags: Flags) -> String {
             let p = precision.max(1);
             (Digits::from_exp(&format!("{a:.prec$e}", prec = p - 1)), p)
         }
-        _ => (Digits::from_exp(&format!("{a:e}")), 0),
+        _ => (shortest_digits(a), 0),
     };
     let digits = d.digits;
     let digits_len = digits.len() as i64;

@@ -4,6 +4,7 @@
 //! has to wrap the results in its own values and exceptions:
 //!
 //! * [`repr`]: `repr()`/`ascii()` of str and bytes;
+//! * [`arith`]: float `//`, `%`, `divmod` and int `/`, rounded exactly as CPython does;
 //! * [`float`]: float repr (shortest round trip), fixed/exponent formatting, `float(str)`,
 //!   `round(x, n)`;
 //! * [`format`]: the format-spec mini-language (`format(x, spec)`, f-strings) and `str.format`
@@ -17,6 +18,7 @@
 //! * [`json`]: the string and float literals of `json.dumps`;
 //! * [`unicode`]: character classes (printable, alpha, decimal...) as CPython sees them.
 
+pub mod arith;
 pub mod bytes;
 pub mod codec;
 pub mod float;
@@ -36,6 +38,7 @@ pub enum ErrorKind {
     ValueError,
     OverflowError,
     IndexError,
+    ZeroDivisionError,
 }
 
 impl ErrorKind {
@@ -46,6 +49,7 @@ impl ErrorKind {
             ErrorKind::ValueError => "ValueError",
             ErrorKind::OverflowError => "OverflowError",
             ErrorKind::IndexError => "IndexError",
+            ErrorKind::ZeroDivisionError => "ZeroDivisionError",
         }
     }
 }
