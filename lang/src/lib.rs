@@ -11,6 +11,7 @@ pub mod ast;
 pub mod host;
 pub mod lexer;
 pub mod parser;
+pub mod source;
 pub mod syntax_error;
 pub mod text;
 

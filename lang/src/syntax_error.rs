@@ -29,7 +29,7 @@ pub struct SyntaxError {
     pub kind: SyntaxErrorKind,
     pub msg: String,
     pub filename: String,
-    /// 1-based line.
+    /// 1-based line; 0 when there is no location (undecodable source).
     pub line: u32,
     /// 0-based character column where the caret starts.
     pub col: u32,
@@ -46,6 +46,10 @@ impl SyntaxError {
     /// The block CPython 3.11 prints on stderr for this error when it is uncaught
     /// (without a `Traceback` header: a script with a syntax error never starts).
     pub fn render(&self) -> String {
+        if self.line == 0 {
+            // No location (a source that cannot be decoded): CPython prints the message only.
+            return format!("{}: {}\n", self.kind.name(), self.msg);
+        }
         let mut out = format!("  File \"{}\", line {}\n", self.filename, self.line);
         if let Some(text) = &self.text {
             out.push_str(&self.render_text(text));

@@ -6,6 +6,7 @@
 mod dump;
 
 use socklab_lang::parser::{parse, parse_with_warnings};
+use socklab_lang::source::decode_source;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -746,4 +747,53 @@ fn missing_colons_and_forced_tokens() {
     c.error("while x");
     c.error("with open(f) as g\n    pass");
     c.error("with (open(f) as g)\n    pass\n");
+}
+
+/// Runs a script file given as bytes under CPython and compares its syntax error with
+/// socklab's (decoding, then parsing).
+fn check_source_error(bytes: &[u8]) {
+    let path = temp_script("");
+    std::fs::write(&path, bytes).expect("write script");
+    let out = Command::new(python())
+        .arg("-S")
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    let expected = String::from_utf8_lossy(&out.stderr).into_owned();
+    let name = path.display().to_string();
+    let actual = match decode_source(bytes, &name).and_then(|text| parse(&text, &name)) {
+        Ok(_) => "(socklab accepted it)\n".to_string(),
+        Err(e) => e.render(),
+    };
+    assert_eq!(actual, expected, "for {:?}", String::from_utf8_lossy(bytes));
+}
+
+#[test]
+fn source_encodings() {
+    let decode = |b: &[u8]| decode_source(b, "t.py").expect("decodes");
+    assert_eq!(
+        decode(b"# -*- coding: gbk -*-\nprint('\xc4\xe3\xba\xc3')\n"),
+        "# -*- coding: gbk -*-\nprint('\u{4f60}\u{597d}')\n"
+    );
+    assert_eq!(
+        decode(b"#!/usr/bin/env python\n# vim: set fileencoding=latin-1 :\nx = '\xe9'\n"),
+        "#!/usr/bin/env python\n# vim: set fileencoding=latin-1 :\nx = '\u{e9}'\n"
+    );
+    assert_eq!(decode(b"\xef\xbb\xbfprint(1)\n"), "print(1)\n");
+    assert_eq!(
+        decode(b"# coding=utf8\nx = '\xe4\xb8\xad'\n"),
+        "# coding=utf8\nx = '\u{4e2d}'\n"
+    );
+    for bad in [
+        &b"print('\xc4\xe3\xba\xc3')\n"[..],
+        b"x = 1\nprint('\xc4\xe3')\n",
+        b"# coding: nosuch\nprint(1)\n",
+        b"# coding: gbk\nprint('\x80\x80')\n",
+        b"\xef\xbb\xbf# coding: gbk\nprint(1)\n",
+        b"x = 1\n\n# coding: gbk\nprint('\xc4\xe3')\n",
+        b"# coding: ascii\nprint('\xe4\xb8\xad')\n",
+        b"# coding: gbk\nprint('\xc4\xe3'\n",
+    ] {
+        check_source_error(bad);
+    }
 }
