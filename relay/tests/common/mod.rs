@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use socklab_proto::{
-    Addr, ClientMsg, Done, Family, Op, OsError, RequestId, ServerMsg, SockType, SocketId,
-    MAX_DATA, PROTOCOL_VERSION,
+    Addr, ClientMsg, Done, Family, Op, OsError, RequestId, ServerMsg, SockType, SocketId, MAX_DATA,
+    PROTOCOL_VERSION,
 };
 use socklab_relay::Config;
 use tokio::sync::{mpsc, Semaphore};
@@ -130,7 +130,10 @@ pub struct Page {
 
 impl Page {
     /// Connects without saying Hello.
-    pub async fn open(url: &str, origin: Option<&str>) -> Result<Page, tokio_tungstenite::tungstenite::Error> {
+    pub async fn open(
+        url: &str,
+        origin: Option<&str>,
+    ) -> Result<Page, tokio_tungstenite::tungstenite::Error> {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let mut req = url.into_client_request().unwrap();
         if let Some(o) = origin {
@@ -254,7 +257,10 @@ impl Page {
 
     pub async fn reply(&mut self, id: RequestId) -> Result<Done, OsError> {
         loop {
-            let msg = self.next_msg().await.expect("closed while waiting for a reply");
+            let msg = self
+                .next_msg()
+                .await
+                .expect("closed while waiting for a reply");
             match self.file(msg) {
                 Some(ServerMsg::Reply { id: got, result }) if got == id => return result,
                 Some(other) => self.events.push_back(other),
@@ -269,7 +275,10 @@ impl Page {
             return self.events.remove(i).unwrap();
         }
         loop {
-            let msg = self.next_msg().await.expect("closed while waiting for an event");
+            let msg = self
+                .next_msg()
+                .await
+                .expect("closed while waiting for an event");
             if let Some(m) = self.file(msg) {
                 if pred(&m) {
                     return m;
@@ -292,7 +301,29 @@ impl Page {
             if out.len() == n {
                 return out;
             }
-            assert!(!self.eof.contains(&sock), "EOF after {} of {n} bytes", out.len());
+            assert!(
+                !self.eof.contains(&sock),
+                "EOF after {} of {n} bytes",
+                out.len()
+            );
+            let msg = self.next_msg().await.expect("closed while receiving");
+            if let Some(m) = self.file(msg) {
+                self.events.push_back(m);
+            }
+        }
+    }
+
+    /// Receives exactly `n` bytes without granting any more credit (a page that then
+    /// stops reading).
+    pub async fn recv_exact_no_credit(&mut self, sock: SocketId, n: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(n);
+        loop {
+            let buf = self.data.entry(sock).or_default();
+            let take = buf.len().min(n - out.len());
+            out.extend(buf.drain(..take));
+            if out.len() == n {
+                return out;
+            }
             let msg = self.next_msg().await.expect("closed while receiving");
             if let Some(m) = self.file(msg) {
                 self.events.push_back(m);
@@ -333,7 +364,11 @@ impl Page {
 
     /// A connected TCP socket with `credit` bytes of receive credit granted.
     pub async fn tcp_connect(&mut self, sock: u32, to: SocketAddr, credit: u32) -> SocketId {
-        let family = if to.is_ipv4() { Family::Inet } else { Family::Inet6 };
+        let family = if to.is_ipv4() {
+            Family::Inet
+        } else {
+            Family::Inet6
+        };
         let s = self.socket(sock, family, SockType::Stream).await;
         let r = self
             .request(Op::Connect {
