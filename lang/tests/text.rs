@@ -2154,3 +2154,105 @@ fn int_true_division_and_conversion_match_cpython() {
     }
     py.check();
 }
+
+/// A random format spec from the grammar's pieces (valid or not).
+fn random_spec(rng: &mut Rng, types: &[&str]) -> String {
+    let pick =
+        |rng: &mut Rng, items: &[&str]| items[rng.below(items.len() as u64) as usize].to_string();
+    let mut spec = String::new();
+    spec += &pick(rng, &["", "", "<", ">", "^", "=", "*<", "0>", "x^", "你="]);
+    spec += &pick(rng, &["", "", "+", "-", " "]);
+    spec += &pick(rng, &["", "", "", "z"]);
+    spec += &pick(rng, &["", "", "#"]);
+    spec += &pick(rng, &["", "", "0"]);
+    spec += &pick(rng, &["", "", "1", "7", "12", "25"]);
+    spec += &pick(rng, &["", "", "", ",", "_"]);
+    spec += &pick(rng, &["", "", ".0", ".1", ".3", ".12"]);
+    spec += &pick(rng, types);
+    spec
+}
+
+#[test]
+fn random_number_specs_match_cpython() {
+    let mut rng = Rng(2024);
+    let mut py = Py::default();
+    let int_types = [
+        "", "d", "b", "o", "x", "X", "n", "c", "e", "f", "g", "%", "s",
+    ];
+    let float_types = ["", "e", "E", "f", "F", "g", "G", "n", "%", "d"];
+    let ints = [
+        0i128,
+        1,
+        -1,
+        42,
+        -1234567,
+        255,
+        1 << 40,
+        -(1 << 70),
+        0x10ffff,
+    ];
+    let floats = interesting_floats();
+    for _ in 0..1500 {
+        let n = ints[rng.below(ints.len() as u64) as usize];
+        let spec = random_spec(&mut rng, &int_types);
+        let got = match FormatSpec::parse(&spec, "int") {
+            Ok(sp) => match format_int(&big(n), &sp) {
+                Ok(s) => s,
+                Err(e) => format!("{}: {}", e.kind.name(), e.message),
+            },
+            Err(e) => format!("ValueError: {e}"),
+        };
+        py.case(format!("X(lambda: format({n}, {}))", s(&spec)), got);
+        let x = floats[rng.below(floats.len() as u64) as usize];
+        let spec = random_spec(&mut rng, &float_types);
+        let got = result_text(float::format(x, &spec), "ValueError");
+        py.case(format!("X(lambda: format({}, {}))", f(x), s(&spec)), got);
+    }
+    py.check();
+}
+
+#[test]
+fn random_percent_specs_match_cpython() {
+    let mut rng = Rng(77);
+    let mut py = Py::default();
+    let values = [
+        V::Int(0),
+        V::Int(-42),
+        V::Int(255),
+        V::Int(1 << 70),
+        V::Float(-0.0),
+        V::Float(3.5),
+        V::Float(-1234.5678),
+        V::Float(1e-7),
+        V::Float(f64::INFINITY),
+        V::Str("ab"),
+        V::Str("你"),
+        V::Bool(true),
+        V::None,
+    ];
+    let conversions = [
+        "s", "r", "a", "d", "i", "u", "o", "x", "X", "e", "E", "f", "F", "g", "G", "c", "%",
+    ];
+    for _ in 0..1500 {
+        let mut fmt = String::from("[%");
+        for _ in 0..rng.below(3) {
+            fmt.push(['-', '+', ' ', '#', '0'][rng.below(5) as usize]);
+        }
+        if rng.below(2) == 0 {
+            fmt += &rng.below(12).to_string();
+        }
+        if rng.below(2) == 0 {
+            fmt += &format!(".{}", rng.below(8));
+        }
+        fmt += conversions[rng.below(conversions.len() as u64) as usize];
+        fmt.push(']');
+        let value = values[rng.below(values.len() as u64) as usize].clone();
+        let operand = V::Tuple(vec![value]);
+        let got = percent_result(percent::format(&fmt, &mut Operand(operand.clone())));
+        py.case(
+            format!("X(lambda: 'OK ' + ({} % {}))", s(&fmt), operand.py()),
+            got,
+        );
+    }
+    py.check();
+}
