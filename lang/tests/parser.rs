@@ -178,6 +178,20 @@ fn every_lesson_script_parses() {
     assert!(count >= 13, "found only {count} lesson scripts");
 }
 
+/// Scripts in `parser/trees/`, each compared node by node with CPython's tree.
+#[test]
+fn tree_files_match_cpython() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/parser/trees");
+    let mut c = Cases::default();
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).expect("trees dir") {
+        let path = entry.expect("entry").path();
+        c.tree(&std::fs::read_to_string(&path).expect("readable"));
+        count += 1;
+    }
+    assert!(count >= 5, "found only {count} files");
+}
+
 #[test]
 fn simple_statements() {
     let mut c = Cases::default();
