@@ -2256,3 +2256,91 @@ fn random_percent_specs_match_cpython() {
     }
     py.check();
 }
+
+#[test]
+fn number_hashes_and_int_float_comparison_match_cpython() {
+    let mut py = Py::default();
+    let mut ints: Vec<BigInt> = [
+        0i128,
+        1,
+        -1,
+        -2,
+        2,
+        1 << 61,
+        (1 << 61) - 1,
+        -(1 << 61),
+        1 << 100,
+        -(1 << 64),
+        12345678901234567,
+    ]
+    .into_iter()
+    .map(big)
+    .collect();
+    ints.push((BigInt::from(1u8) << 53usize) + 1u8);
+    ints.push(BigInt::from(10u8).pow(400));
+    let lit = |n: &BigInt| format!("int({}, 16)", s(&n.to_str_radix(16)));
+    for n in &ints {
+        py.case(
+            format!("str(hash({}))", lit(n)),
+            arith::hash_int(n).to_string(),
+        );
+    }
+    let mut floats = interesting_floats();
+    floats.truncate(400);
+    floats.extend([
+        9007199254740992.0,
+        9007199254740993.0,
+        -0.5,
+        2.5,
+        1e300,
+        -1e-300,
+        2f64.powi(61),
+        2f64.powi(-1074),
+    ]);
+    for &x in &floats {
+        if let Some(h) = arith::hash_float(x) {
+            py.case(format!("str(hash({}))", f(x)), h.to_string());
+        }
+        for n in &ints {
+            let got = match arith::compare_int_float(n, x) {
+                Some(std::cmp::Ordering::Less) => "lt",
+                Some(std::cmp::Ordering::Equal) => "eq",
+                Some(std::cmp::Ordering::Greater) => "gt",
+                None => "none",
+            };
+            let (a, b) = (lit(n), f(x));
+            py.case(
+                format!(
+                    "'lt' if {a} < {b} else 'eq' if {a} == {b} else 'gt' if {a} > {b} else 'none'"
+                ),
+                got,
+            );
+        }
+    }
+    for items in [
+        vec![],
+        vec![1i64],
+        vec![1, 2, 3],
+        vec![-1, -2],
+        vec![i64::MAX, i64::MIN],
+    ] {
+        let tuple = format!(
+            "({}{})",
+            items
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            if items.len() == 1 { "," } else { "" }
+        );
+        let hashes: Vec<i64> = items
+            .iter()
+            .map(|&i| arith::hash_int(&BigInt::from(i)))
+            .collect();
+        py.case(
+            format!("str(hash({tuple}))"),
+            arith::hash_tuple(&hashes).to_string(),
+        );
+    }
+    py.check();
+}

@@ -1,6 +1,8 @@
 //! Number operations whose CPython results are easy to get subtly wrong: float floor
 //! division, modulo and `divmod` (CPython's `_float_div_mod`), correctly rounded int true
-//! division and int-to-float conversion, with CPython's ZeroDivisionError/OverflowError texts.
+//! division and int-to-float conversion, exact int/float comparison, and the `hash()` of
+//! ints, floats and tuples (so `hash(1) == hash(1.0)` and int sets can order like CPython's),
+//! with CPython's ZeroDivisionError/OverflowError texts.
 
 use super::{ErrorKind, TextError};
 use num_bigint::{BigInt, Sign};
@@ -138,4 +140,116 @@ pub fn int_true_divide(a: &BigInt, b: &BigInt) -> Result<f64, TextError> {
         f
     };
     Ok(if negative { -magnitude } else { magnitude })
+}
+
+/// Exact comparison of an int with a float, as CPython's `float_richcompare` does:
+/// `compare_int_float(&((1 << 53) + 1).into(), 9007199254740992.0) == Some(Ordering::Greater)`
+/// where converting the int first would say equal. `None` when `x` is nan.
+pub fn compare_int_float(n: &BigInt, x: f64) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    if x.is_nan() {
+        return None;
+    }
+    if x.is_infinite() {
+        return Some(if x > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
+    }
+    let floor = x.floor();
+    // An integral float converts to an int exactly.
+    let whole = super::int::float_to_int(floor).ok()?;
+    Some(match n.cmp(&whole) {
+        Ordering::Equal if floor != x => Ordering::Less,
+        other => other,
+    })
+}
+
+/// CPython's hash modulus for numbers, `2**61 - 1`.
+const HASH_MODULUS: u64 = (1 << 61) - 1;
+const HASH_BITS: u32 = 61;
+
+/// `hash(n)` for an int: `hash_int(&(-1).into()) == -2`, `hash_int(&(1u64 << 61).into()) == 1`.
+pub fn hash_int(n: &BigInt) -> i64 {
+    let m = (n.magnitude() % HASH_MODULUS).to_u64().unwrap_or(0) as i64;
+    let h = if n.sign() == Sign::Minus { -m } else { m };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+/// `hash(x)` for a float, equal to the int's hash when `x` is integral:
+/// `hash_float(1.5) == Some(1152921504606846977)`; `None` for nan, whose hash is per object.
+pub fn hash_float(x: f64) -> Option<i64> {
+    if x.is_nan() {
+        return None;
+    }
+    if x.is_infinite() {
+        return Some(if x > 0.0 { 314159 } else { -314159 });
+    }
+    let (mut m, mut e) = frexp(x);
+    let sign: i64 = if m < 0.0 {
+        m = -m;
+        -1
+    } else {
+        1
+    };
+    let mut h: u64 = 0;
+    while m != 0.0 {
+        h = ((h << 28) & HASH_MODULUS) | (h >> (HASH_BITS - 28));
+        m *= 268435456.0;
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        h += y;
+        if h >= HASH_MODULUS {
+            h -= HASH_MODULUS;
+        }
+    }
+    let e = if e >= 0 {
+        (e % HASH_BITS as i32) as u32
+    } else {
+        HASH_BITS - 1 - ((-1 - e) % HASH_BITS as i32) as u32
+    };
+    h = ((h << e) & HASH_MODULUS) | (h >> (HASH_BITS - e));
+    let h = (h as i64).wrapping_mul(sign);
+    Some(if h == -1 { -2 } else { h })
+}
+
+/// C's `frexp`: `x = m * 2**e` with `0.5 <= |m| < 1` (and `(0.0, 0)` for zero).
+fn frexp(x: f64) -> (f64, i32) {
+    if x == 0.0 {
+        return (x, 0);
+    }
+    let bits = x.to_bits();
+    let exponent = ((bits >> 52) & 0x7ff) as i32;
+    if exponent == 0 {
+        // Subnormal: scale into the normal range first.
+        let (m, e) = frexp(x * 2f64.powi(64));
+        return (m, e - 64);
+    }
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exponent - 1022)
+}
+
+/// `hash(t)` for a tuple, from its items' hashes (CPython 3.8+'s xxHash-based combination):
+/// `hash_tuple(&[]) == 5740354900026072187`.
+pub fn hash_tuple(item_hashes: &[i64]) -> i64 {
+    const PRIME_1: u64 = 11400714785074694791;
+    const PRIME_2: u64 = 14029467366897019727;
+    const PRIME_5: u64 = 2870177450012600261;
+    let mut acc = PRIME_5;
+    for &h in item_hashes {
+        acc = acc.wrapping_add((h as u64).wrapping_mul(PRIME_2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(PRIME_1);
+    }
+    acc = acc.wrapping_add(item_hashes.len() as u64 ^ (PRIME_5 ^ 3527539));
+    if acc == u64::MAX {
+        return 1546275796;
+    }
+    acc as i64
 }

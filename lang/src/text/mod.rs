@@ -4,7 +4,8 @@
 //! has to wrap the results in its own values and exceptions:
 //!
 //! * [`repr`]: `repr()`/`ascii()` of str and bytes;
-//! * [`arith`]: float `//`, `%`, `divmod` and int `/`, rounded exactly as CPython does;
+//! * [`arith`]: float `//`, `%`, `divmod`, int `/`, exact int/float comparison and the
+//!   numeric `hash()`es, as CPython computes them;
 //! * [`float`]: float repr (shortest round trip), fixed/exponent formatting, `float(str)`,
 //!   `round(x, n)`;
 //! * [`format`]: the format-spec mini-language (`format(x, spec)`, f-strings) and `str.format`
