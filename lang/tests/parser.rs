@@ -811,3 +811,17 @@ fn source_encodings() {
         check_source_error(bad);
     }
 }
+
+#[test]
+fn future_imports() {
+    let mut c = Cases::default();
+    c.tree("\"\"\"doc\"\"\"\nfrom __future__ import print_function, division\nprint('x')\n");
+    c.error("from __future__ import braces");
+    c.error("x = 1\nfrom __future__ import print_function");
+    c.error("\"\"\"doc\"\"\"\nfrom __future__ import print_function, division\nimport os\nfrom __future__ import nested_scopes");
+    c.error("from __future__ import nosuch");
+    c.error("from __future__ import (print_function,\n    nosuch)");
+    c.error("def f():\n    from __future__ import division");
+    c.error("from __future__ import print_function; import os; from __future__ import division");
+    c.error("from __future__ import print_function\nfrom __future__ import nosuch\nx = (\n");
+}

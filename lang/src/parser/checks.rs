@@ -50,6 +50,7 @@ pub(super) fn check_module(
     await_error: Option<(Span, &'static str)>,
     warnings: &mut Vec<(u32, String)>,
 ) -> PResult<()> {
+    let future_line = future_imports(p, body)?;
     let mut st = Symtable {
         p,
         scopes: vec![Scope {
@@ -67,6 +68,7 @@ pub(super) fn check_module(
         in_function: false,
         loops: 0,
         warnings,
+        future_line,
     };
     let result = c.stmts(body);
     // An `await` (not in the tree) competes with the compiler's errors by position.
@@ -79,10 +81,81 @@ pub(super) fn check_module(
     }
 }
 
+/// The features `from __future__ import` accepts (all of them no-ops in Python 3.11
+/// except `annotations`, whose effect socklab does not need: annotations are not run).
+const FUTURE_FEATURES: [&str; 10] = [
+    "nested_scopes",
+    "generators",
+    "division",
+    "absolute_import",
+    "with_statement",
+    "print_function",
+    "unicode_literals",
+    "barry_as_FLUFL",
+    "generator_stop",
+    "annotations",
+];
+
+/// CPython's `future_parse`, which runs before the symbol table: checks the future
+/// imports at the top of the file (after a docstring) and returns the line of the last.
+fn future_imports(p: &Parser, body: &[Stmt]) -> PResult<u32> {
+    let mut line = 0;
+    let (mut done, mut prev_line) = (false, 0);
+    let skip = usize::from(matches!(
+        body.first().map(|s| &s.kind),
+        Some(StmtKind::Expr(Expr {
+            kind: ExprKind::Constant(crate::ast::Constant::Str(_)),
+            ..
+        }))
+    ));
+    for s in &body[skip..] {
+        if done && s.span.line > prev_line {
+            break;
+        }
+        prev_line = s.span.line;
+        match &s.kind {
+            StmtKind::ImportFrom { module, names, .. } if module == "__future__" => {
+                // Reported at the statement, one caret.
+                let at = Span {
+                    end_line: s.span.line,
+                    end_col: s.span.col,
+                    ..s.span
+                };
+                if done {
+                    // Here CPython passes a 0-based column as the 1-based offset.
+                    let col = s.span.col.checked_sub(1).unwrap_or(crate::lexer::NO_COL);
+                    let late = Span {
+                        col,
+                        end_col: col,
+                        ..at
+                    };
+                    return Err(compile_error(
+                        p,
+                        late,
+                        "from __future__ imports must occur at the beginning of the file",
+                    ));
+                }
+                for a in names {
+                    if a.name == "braces" {
+                        return Err(compile_error(p, at, "not a chance"));
+                    }
+                    if !FUTURE_FEATURES.contains(&a.name.as_str()) {
+                        let msg = format!("future feature {} is not defined", a.name);
+                        return Err(compile_error(p, at, &msg));
+                    }
+                }
+                line = s.span.line;
+            }
+            _ => done = true,
+        }
+    }
+    Ok(line)
+}
+
 /// Compile-time errors carry byte columns in CPython (no conversion to characters).
 fn compile_error(p: &Parser, span: Span, msg: &str) -> SyntaxError {
     let mut e = p.error_at(span, msg);
-    if let Some(text) = &e.text {
+    if let (true, Some(text)) = (e.caret, &e.text) {
         let byte_col = |col: u32| -> u32 {
             text.chars()
                 .take(col as usize)
@@ -553,6 +626,8 @@ struct Compiler<'p, 'w> {
     /// Enclosing loops in the current function (their bodies, not their `else`).
     loops: u32,
     warnings: &'w mut Vec<(u32, String)>,
+    /// The line of the last `from __future__ import` at the top of the file (0: none).
+    future_line: u32,
 }
 
 /// The type of an expression CPython's optimizer folds to a constant (None if it
@@ -906,6 +981,14 @@ impl Compiler<'_, '_> {
                     }
                 }
                 self.stmts(body)
+            }
+            StmtKind::ImportFrom { module, .. }
+                if module == "__future__" && s.span.line > self.future_line =>
+            {
+                Err(self.err(
+                    s.span,
+                    "from __future__ imports must occur at the beginning of the file",
+                ))
             }
             StmtKind::Import(_)
             | StmtKind::ImportFrom { .. }
