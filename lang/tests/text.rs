@@ -585,6 +585,7 @@ const CODECS: &[&str] = &[
     "utf-32",
     "UTF-32LE",
     "utf_32_be",
+    "utf-8-sig",
 ];
 const ERRORS: &[&str] = &["strict", "ignore", "replace", "backslashreplace", "nosuch"];
 
@@ -614,6 +615,9 @@ fn decode_matches_cpython_on_random_bytes() {
                 .chars()
                 .flat_map(|c| (c as u32).to_le_bytes())
                 .collect(),
+            b"\xef\xbb\xbfhi\xff".to_vec(),
+            b"\xef\xbb".to_vec(),
+            b"a\xef\xbb\xbfb".to_vec(),
             b"\x00\x00\xfe\xff\x00\x00\x00a\x00\x00\xd8\x00".to_vec(),
             b"\x00\xd8\x00\x00\x00\x00\x11\x00ab".to_vec(),
             b"\x00\xd8a\x00".to_vec(),

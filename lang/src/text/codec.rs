@@ -111,6 +111,8 @@ impl std::fmt::Display for EncodeError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Codec {
     Utf8,
+    /// utf-8 that writes a byte order mark and skips one when reading.
+    Utf8Sig,
     /// utf-16 with a byte order mark (little-endian when writing, as on CPython's hosts).
     Utf16,
     Utf16Le,
@@ -131,6 +133,7 @@ impl Codec {
     pub fn name(self) -> &'static str {
         match self {
             Codec::Utf8 => "utf-8",
+            Codec::Utf8Sig => "utf-8-sig",
             Codec::Utf16 => "utf-16",
             Codec::Utf16Le => "utf-16-le",
             Codec::Utf16Be => "utf-16-be",
@@ -150,6 +153,7 @@ impl Codec {
         let norm = normalize_encoding(encoding);
         let codec = match norm.replace('.', "_").as_str() {
             "utf_8" | "utf8" | "u8" | "utf" | "utf8_ucs2" | "utf8_ucs4" | "cp65001" => Codec::Utf8,
+            "utf_8_sig" => Codec::Utf8Sig,
             "utf_16" | "utf16" | "u16" => Codec::Utf16,
             "utf_16_le" | "utf_16le" => Codec::Utf16Le,
             "utf_16_be" | "utf_16be" => Codec::Utf16Be,
@@ -253,6 +257,8 @@ fn wrap_lookup(err: CodecError, action: &str, encoding: &str) -> CodecError {
 pub fn decode_with(bytes: &[u8], codec: Codec, errors: &str) -> Result<String, CodecError> {
     match codec {
         Codec::Utf8 => decode_utf8(bytes, errors),
+        // Positions count from after the mark, as CPython decodes the rest on its own.
+        Codec::Utf8Sig => decode_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes), errors),
         Codec::Latin1 => Ok(bytes.iter().map(|&b| b as char).collect()),
         Codec::Utf16 => {
             if bytes.starts_with(b"\xff\xfe") {
@@ -730,6 +736,7 @@ pub fn encode(s: &str, encoding: &str, errors: &str) -> Result<Vec<u8>, CodecErr
 pub fn encode_with(s: &str, codec: Codec, errors: &str) -> Result<Vec<u8>, CodecError> {
     match codec {
         Codec::Utf8 => Ok(s.as_bytes().to_vec()),
+        Codec::Utf8Sig => Ok([&b"\xef\xbb\xbf"[..], s.as_bytes()].concat()),
         Codec::Utf16 | Codec::Utf16Le | Codec::Utf16Be => {
             let big = codec == Codec::Utf16Be;
             let mut out = Vec::with_capacity(s.len() * 2 + 2);

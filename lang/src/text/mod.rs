@@ -11,7 +11,7 @@
 //! * [`format`]: the format-spec mini-language (`format(x, spec)`, f-strings) and `str.format`
 //!   templates ([`format::render_template`]);
 //! * [`percent`]: `%`-formatting of str and bytes, over the [`percent::PercentArgs`] trait;
-//! * [`codec`]: `str.encode`/`bytes.decode` for utf-8, gbk, gb2312, gb18030, latin-1, ascii,
+//! * [`codec`]: `str.encode`/`bytes.decode` for utf-8(-sig), gbk, gb2312, gb18030, latin-1, ascii,
 //!   utf-16 and utf-32, with CPython's `UnicodeError` wording and positions;
 //! * [`strings`]: the fiddly `str` methods (split, splitlines, strip, title, is*...);
 //! * [`bytes`]: the same methods on bytes, with ASCII semantics;
