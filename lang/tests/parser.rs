@@ -825,3 +825,58 @@ fn future_imports() {
     c.error("from __future__ import print_function; import os; from __future__ import division");
     c.error("from __future__ import print_function\nfrom __future__ import nosuch\nx = (\n");
 }
+
+#[test]
+fn parameter_lists() {
+    let mut c = Cases::default();
+    c.error("def f(a, /, b, /): pass");
+    c.error("def f(*, a, /): pass");
+    c.error("def f(/): pass");
+    c.error("def f(*): pass");
+    c.error("def f(*, **k): pass");
+    c.error("def f(*a, *b): pass");
+    c.error("def f(*a=1): pass");
+    c.error("def f(**k=1): pass");
+    c.error("def f(**k, a): pass");
+    c.error("def f(**k, *a): pass");
+    c.error("def f(a=1, b): pass");
+    c.error("def f(a=1, /, b): pass");
+    c.error("lambda a=1, b: 0");
+    c.error("lambda *: 0");
+    c.error("lambda **k, a: 0");
+    c.error("lambda a, a: 0");
+    c.error("def f(a, (b, c)): pass");
+    c.error("def f(a b): pass");
+    c.error("def f(a: int b): pass");
+    c.error("def f(a=): pass");
+    c.error("def f(a,,b): pass");
+    c.error("def f(1): pass");
+    c.error("class A: def f(self): pass\n");
+}
+
+#[test]
+fn python2_habits() {
+    let mut c = Cases::default();
+    c.error("print \"a\",");
+    c.error("exec code in ns");
+    c.error("raise E, \"msg\"");
+    c.error("def f((a, b)):\n    pass");
+    c.error("f = lambda (x, y): x");
+    c.error("x = 10L");
+    c.error("print \"%d items\" % len(x)");
+    c.error("import urllib2, socket\nprint \"connecting\"");
+    c.error("s.send(\"hello\")\nprint s.recv(1024)");
+    c.error("if x:\n    print \"yes\"\nelse:\n    print \"no\"");
+    c.error("d = dict()\nif d.has_key('a'): print 'a'");
+    c.error("print(\"a\" % (x, y)\nprint(\"b\")");
+    c.error("def f(x)\n    return x");
+    c.error("x = [1, 2, 3}");
+    c.error("for i in range(10):\n    print(i)\n  print(\"done\")");
+    c.error("class Server:\n    def __init__(self):\n        self.s = socket.socket()\n    def run(self)\n        pass");
+    c.error("while True:\n    data = conn.recv(1024).decode()\n    if data == 'q':\n        break\n    print(data)\n    conn.send(data.encode()\nconn.close()");
+    c.error("name = input(\"name: \")\nprint(f\"hello {name\")");
+    c.error("print(f\"hello {name!}\")");
+    c.error("print(f\"{name:>{10}\")");
+    c.error("x = 1\ny = 2\nprint(x y)");
+    c.error("print(x,y,)\nprint(x,,y)\n");
+}

@@ -7,6 +7,7 @@ use crate::ast::{
     UnaryOp,
 };
 use crate::lexer::Tok;
+use crate::syntax_error::SyntaxError;
 
 /// Deepest bracket nesting parsed. CPython allows 200; socklab stops at 100 so that
 /// parsing fits in a 1 MiB stack with room to spare (about 4.5 KB per level in release).
@@ -1044,17 +1045,25 @@ impl Parser {
 
     /// A parameter list up to `close` (`)` for def, `:` for lambda).
     pub(super) fn params(&mut self, close: &str, annotations: bool) -> PResult<Params> {
+        let lambda = close == ":";
         let mut params = Params::default();
         let mut seen_default = false;
         let mut star = false;
         while !self.at_op(close) {
             let start = self.span();
+            if self.at_op("(") {
+                return Err(self.parenthesized_params(lambda));
+            }
             if self.eat_op("/") {
-                if star || !params.posonly.is_empty() || params.args.is_empty() {
+                if params.posonly.is_empty() && params.args.is_empty() && !star {
+                    if !self.at_op(",") {
+                        return Err(self.error_at(start, "invalid syntax"));
+                    }
+                    return Err(self.error_at(start, "at least one argument must precede /"));
+                }
+                if star || !params.posonly.is_empty() {
                     let msg = if star {
                         "/ must be ahead of *"
-                    } else if params.posonly.is_empty() && params.args.is_empty() {
-                        "at least one argument must precede /"
                     } else {
                         "/ may appear only once"
                     };
@@ -1063,6 +1072,12 @@ impl Parser {
                 params.posonly = std::mem::take(&mut params.args);
             } else if self.eat_op("**") {
                 let p = self.param(annotations)?;
+                if self.at_op("=") {
+                    let span = self.span();
+                    return Err(
+                        self.error_at(span, "var-keyword argument cannot have default value")
+                    );
+                }
                 params.kwarg = Some(p);
                 self.eat_op(",");
                 if !self.at_op(close) {
@@ -1075,21 +1090,40 @@ impl Parser {
                     return Err(self.error_at(start, "* argument may appear only once"));
                 }
                 star = true;
-                if self.at_op(",") {
-                    if matches!(self.nth(1), Tok::Op(o) if *o == close)
-                        || self.nth(1) == &Tok::Op("**")
-                    {
-                        return Err(self.error_at(start, "named arguments must follow bare *"));
-                    }
-                } else if self.at_op(close) {
-                    return Err(self.error_at(start, "named arguments must follow bare *"));
+                let bare = if self.at_op(",") {
+                    matches!(self.nth(1), Tok::Op(o) if *o == close || *o == "**")
                 } else {
+                    self.at_op(close)
+                };
+                if bare {
+                    // A lambda's error is where CPython's rule stopped reading.
+                    let span = if lambda {
+                        if self.at_op(",") {
+                            self.toks[self.pos + 1].span
+                        } else {
+                            self.span()
+                        }
+                    } else {
+                        start
+                    };
+                    return Err(self.error_at(span, "named arguments must follow bare *"));
+                }
+                if !self.at_op(",") {
                     let p = self.param(annotations)?;
+                    if self.at_op("=") {
+                        let span = self.span();
+                        return Err(self
+                            .error_at(span, "var-positional argument cannot have default value"));
+                    }
                     params.vararg = Some(p);
                 }
             } else {
                 let mut p = self.param(annotations)?;
-                if self.eat_op("=") {
+                if self.at_op("=") {
+                    let eq = self.advance().span;
+                    if !lambda && (self.at_op(")") || self.at_op(",")) {
+                        return Err(self.error_at(eq, "expected default value expression"));
+                    }
                     p.default = Some(self.expression()?);
                     if !star {
                         seen_default = true;
@@ -1110,6 +1144,37 @@ impl Parser {
             }
         }
         Ok(params)
+    }
+
+    /// `def f((a, b))`, a Python 2 habit: CPython names it when the parentheses hold
+    /// plain names, else it is "invalid syntax".
+    fn parenthesized_params(&mut self, lambda: bool) -> SyntaxError {
+        let open = self.span();
+        let mut i = self.pos + 1;
+        let mut names = 0;
+        loop {
+            match &self.toks[i].tok {
+                Tok::Name(n) if !is_keyword(n) => {
+                    names += 1;
+                    i += 1;
+                    match &self.toks[i].tok {
+                        Tok::Op(",") => i += 1,
+                        Tok::Op(")") => break,
+                        _ => return self.invalid_syntax(),
+                    }
+                }
+                Tok::Op(")") if names > 0 => break,
+                _ => return self.invalid_syntax(),
+            }
+        }
+        let what = if lambda {
+            "Lambda expression parameters cannot be parenthesized"
+        } else {
+            "Function parameters cannot be parenthesized"
+        };
+        self.furthest = self.furthest.max(i);
+        let close = self.toks[i].span;
+        self.error_range(open, close, what)
     }
 
     /// A parameter's name and annotation (its span, as CPython's, leaves out `*`, `**`
