@@ -4,7 +4,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::builtins::str::{adjust_indices, drop_class_receiver, flag, opt_index, pos_args, receiver};
+use crate::builtins::str::{
+    adjust_indices, drop_class_receiver, flag, kw_args, named_str, old_args, opt_index, pos_args,
+    receiver,
+};
 use crate::builtins::{arg_bytes_like, arg_int, Args, NativeTable};
 use crate::exc::{index_error, new_exc, type_error, value_error, PyResult};
 use crate::format::text_err;
@@ -142,6 +145,8 @@ pub const BYTEARRAY_METHODS: NativeTable = &[
     ("expandtabs", b_expandtabs),
     ("fromhex", bytearray_fromhex),
     ("__len__", b_len),
+    ("__setitem__", ba_setitem),
+    ("__delitem__", ba_delitem),
     ("append", ba_append),
     ("extend", ba_extend),
     ("insert", ba_insert),
@@ -170,7 +175,9 @@ pub fn decode(bytes: &[u8], encoding: &str, errors: &str) -> PyResult<Value> {
     match crate::text::codec::decode(bytes, encoding, errors) {
         Ok(s) => Ok(Value::str(s)),
         Err(crate::text::codec::CodecError::Decode(e)) => Err(crate::exc::instantiate(
-            &crate::types::types().exc("UnicodeDecodeError").expect("class"),
+            &crate::types::types()
+                .exc("UnicodeDecodeError")
+                .expect("class"),
             vec![
                 Value::str(e.encoding),
                 Value::bytes(bytes.to_vec()),
@@ -181,6 +188,11 @@ pub fn decode(bytes: &[u8], encoding: &str, errors: &str) -> PyResult<Value> {
         )),
         Err(e) => Err(new_exc(e.class_name(), e.to_string())),
     }
+}
+
+/// `bytes.name` or `bytearray.name`, for messages.
+fn q(is_ba: bool, name: &str) -> String {
+    format!("{}.{name}", if is_ba { "bytearray" } else { "bytes" })
 }
 
 fn is_bytes_like(v: &Value) -> bool {
@@ -247,13 +259,21 @@ fn find_impl(b: &[u8], a: &[Value], rev: bool) -> PyResult<i64> {
     if st > b.len() || en < st {
         return Ok(-1);
     }
-    Ok(find_at(&b[st..en], &sub, rev).map(|i| (i + st) as i64).unwrap_or(-1))
+    Ok(find_at(&b[st..en], &sub, rev)
+        .map(|i| (i + st) as i64)
+        .unwrap_or(-1))
 }
 
 // ---------------------------------------------------------------------------------------
 // constructors
 
-fn bytes_from_value(vm: &mut Vm, v: &Value, encoding: Option<Value>, errors: Option<Value>, ty: &str) -> PyResult<Vec<u8>> {
+fn bytes_from_value(
+    vm: &mut Vm,
+    v: &Value,
+    encoding: Option<Value>,
+    errors: Option<Value>,
+    ty: &str,
+) -> PyResult<Vec<u8>> {
     match v {
         Value::Str(s) => {
             let Some(enc) = encoding else {
@@ -289,7 +309,10 @@ fn bytes_from_value(vm: &mut Vm, v: &Value, encoding: Option<Value>, errors: Opt
             }
             let items = vm.iterate(other).map_err(|e| {
                 if e.is("TypeError") {
-                    type_error(format!("cannot convert '{}' object to {ty}", other.type_name()))
+                    type_error(format!(
+                        "cannot convert '{}' object to {ty}",
+                        other.type_name()
+                    ))
                 } else {
                     e
                 }
@@ -340,9 +363,11 @@ pub fn bytearray_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 }
 
 fn fromhex_impl(args: Args, is_ba: bool) -> PyResult<Value> {
-    let a = pos_args(args, "fromhex", 1, 1)?;
-    let s = crate::builtins::arg_str(&a[0], "fromhex", 1)?;
-    tb::fromhex(s.as_str()).map(|b| make(is_ba, b)).map_err(text_err)
+    let a = pos_args(args, &q(is_ba, "fromhex"), 1, 1)?;
+    let s = named_str(&a[0], "fromhex", "")?;
+    tb::fromhex(s.as_str())
+        .map(|b| make(is_ba, b))
+        .map_err(text_err)
 }
 
 /// `bytes.fromhex(string)` (class method): `bytes.fromhex('01 ff') == b'\x01\xff'`.
@@ -375,13 +400,13 @@ fn b_len(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `bytes.decode(encoding='utf-8', errors='strict')`.
 fn b_decode(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, _) = this(&mut args, "decode")?;
-    let [encoding, errors] = args.bind("decode", ["encoding", "errors"], 0)?;
+    let [encoding, errors] = kw_args(args, "decode", ["encoding", "errors"], 0, 2)?;
     let enc = match &encoding {
-        Some(e) => crate::builtins::arg_str(e, "decode", 1)?.as_str().to_string(),
+        Some(e) => named_str(e, "decode", "'encoding'")?.as_str().to_string(),
         None => "utf-8".into(),
     };
     let err = match &errors {
-        Some(e) => crate::builtins::arg_str(e, "decode", 2)?.as_str().to_string(),
+        Some(e) => named_str(e, "decode", "'errors'")?.as_str().to_string(),
         None => "strict".into(),
     };
     decode(&b, &enc, &err)
@@ -390,7 +415,7 @@ fn b_decode(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `bytes.hex(sep=None, bytes_per_sep=1)`.
 fn b_hex(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, _) = this(&mut args, "hex")?;
-    let [sep, per] = args.bind("hex", ["sep", "bytes_per_sep"], 0)?;
+    let [sep, per] = kw_args(args, "hex", ["sep", "bytes_per_sep"], 0, 2)?;
     let sep = match sep {
         None => None,
         Some(Value::Str(s)) => {
@@ -423,7 +448,7 @@ fn b_hex(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `bytes.join(iterable_of_bytes)`.
 fn b_join(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (sep, is_ba) = this(&mut args, "join")?;
-    let a = pos_args(args, "join", 1, 1)?;
+    let a = pos_args(args, &q(is_ba, "join"), 1, 1)?;
     let items = vm.iterate(&a[0]).map_err(|e| {
         if e.is("TypeError") {
             type_error("can only join an iterable")
@@ -450,7 +475,7 @@ fn b_join(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 }
 
 fn split_args(args: Args, name: &str) -> PyResult<(Option<Vec<u8>>, i64)> {
-    let [sep, maxsplit] = args.bind(name, ["sep", "maxsplit"], 0)?;
+    let [sep, maxsplit] = kw_args(args, name, ["sep", "maxsplit"], 0, 2)?;
     let sep = match sep {
         None | Some(Value::None) => None,
         Some(v) => Some(arg_bytes_like(&v)?),
@@ -467,7 +492,9 @@ fn b_split(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "split")?;
     let (sep, max) = split_args(args, "split")?;
     let parts = tb::split(&b, sep.as_deref(), max).map_err(text_err)?;
-    Ok(Value::list(parts.into_iter().map(|p| make(is_ba, p.to_vec())).collect()))
+    Ok(Value::list(
+        parts.into_iter().map(|p| make(is_ba, p.to_vec())).collect(),
+    ))
 }
 
 /// `bytes.rsplit(sep=None, maxsplit=-1)`.
@@ -475,15 +502,22 @@ fn b_rsplit(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "rsplit")?;
     let (sep, max) = split_args(args, "rsplit")?;
     let parts = tb::rsplit(&b, sep.as_deref(), max).map_err(text_err)?;
-    Ok(Value::list(parts.into_iter().map(|p| make(is_ba, p.to_vec())).collect()))
+    Ok(Value::list(
+        parts.into_iter().map(|p| make(is_ba, p.to_vec())).collect(),
+    ))
 }
 
 /// `bytes.splitlines(keepends=False)`.
 fn b_splitlines(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "splitlines")?;
-    let [keep] = args.bind("splitlines", ["keepends"], 0)?;
+    let [keep] = kw_args(args, "splitlines", ["keepends"], 0, 1)?;
     let keep = keep.as_ref().map(flag).unwrap_or(false);
-    Ok(Value::list(tb::splitlines(&b, keep).into_iter().map(|p| make(is_ba, p.to_vec())).collect()))
+    Ok(Value::list(
+        tb::splitlines(&b, keep)
+            .into_iter()
+            .map(|p| make(is_ba, p.to_vec()))
+            .collect(),
+    ))
 }
 
 fn strip_arg(a: &[Value]) -> PyResult<Option<Vec<u8>>> {
@@ -498,7 +532,7 @@ macro_rules! b_strip {
         #[doc = concat!("`bytes.", $name, "(bytes=None)`.")]
         fn $fname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             let (b, is_ba) = this(&mut args, $name)?;
-            let a = pos_args(args, $name, 0, 1)?;
+            let a = pos_args(args, &q(is_ba, $name), 0, 1)?;
             let chars = strip_arg(&a)?;
             let f: for<'a> fn(&'a [u8], Option<&[u8]>) -> &'a [u8] = $f;
             Ok(make(is_ba, f(&b, chars.as_deref()).to_vec()))
@@ -514,22 +548,22 @@ b_strip! {
 
 /// `bytes.find(sub[, start[, end]])`; `sub` may be an int.
 fn b_find(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (b, _) = this(&mut args, "find")?;
-    let a = pos_args(args, "find", 1, 3)?;
+    let (b, is_ba) = this(&mut args, "find")?;
+    let a = old_args(args, &q(is_ba, "find"), 1, 3)?;
     Ok(Value::Int(find_impl(&b, &a, false)?))
 }
 
 /// `bytes.rfind(sub[, start[, end]])`.
 fn b_rfind(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (b, _) = this(&mut args, "rfind")?;
-    let a = pos_args(args, "rfind", 1, 3)?;
+    let (b, is_ba) = this(&mut args, "rfind")?;
+    let a = old_args(args, &q(is_ba, "rfind"), 1, 3)?;
     Ok(Value::Int(find_impl(&b, &a, true)?))
 }
 
 /// `bytes.index(sub[, start[, end]])`.
 fn b_index(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (b, _) = this(&mut args, "index")?;
-    let a = pos_args(args, "index", 1, 3)?;
+    let (b, is_ba) = this(&mut args, "index")?;
+    let a = old_args(args, &q(is_ba, "index"), 1, 3)?;
     match find_impl(&b, &a, false)? {
         -1 => Err(value_error("subsection not found")),
         i => Ok(Value::Int(i)),
@@ -538,8 +572,8 @@ fn b_index(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 
 /// `bytes.rindex(sub[, start[, end]])`.
 fn b_rindex(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (b, _) = this(&mut args, "rindex")?;
-    let a = pos_args(args, "rindex", 1, 3)?;
+    let (b, is_ba) = this(&mut args, "rindex")?;
+    let a = old_args(args, &q(is_ba, "rindex"), 1, 3)?;
     match find_impl(&b, &a, true)? {
         -1 => Err(value_error("subsection not found")),
         i => Ok(Value::Int(i)),
@@ -548,8 +582,8 @@ fn b_rindex(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 
 /// `bytes.count(sub[, start[, end]])`.
 fn b_count(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (b, _) = this(&mut args, "count")?;
-    let a = pos_args(args, "count", 1, 3)?;
+    let (b, is_ba) = this(&mut args, "count")?;
+    let a = old_args(args, &q(is_ba, "count"), 1, 3)?;
     let sub = needle(&a[0])?;
     let (st, en) = adjust_indices(opt_index(a.get(1))?, opt_index(a.get(2))?, b.len());
     if st > b.len() || en < st {
@@ -610,22 +644,22 @@ fn affix(b: &[u8], a: &[Value], name: &str, ends: bool) -> PyResult<bool> {
 
 /// `bytes.startswith(prefix[, start[, end]])`; the prefix may be a tuple.
 fn b_startswith(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (b, _) = this(&mut args, "startswith")?;
-    let a = pos_args(args, "startswith", 1, 3)?;
+    let (b, is_ba) = this(&mut args, "startswith")?;
+    let a = old_args(args, &q(is_ba, "startswith"), 1, 3)?;
     Ok(Value::Bool(affix(&b, &a, "startswith", false)?))
 }
 
 /// `bytes.endswith(suffix[, start[, end]])`; the suffix may be a tuple.
 fn b_endswith(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (b, _) = this(&mut args, "endswith")?;
-    let a = pos_args(args, "endswith", 1, 3)?;
+    let (b, is_ba) = this(&mut args, "endswith")?;
+    let a = old_args(args, &q(is_ba, "endswith"), 1, 3)?;
     Ok(Value::Bool(affix(&b, &a, "endswith", true)?))
 }
 
 /// `bytes.replace(old, new, count=-1)`.
 fn b_replace(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "replace")?;
-    let a = pos_args(args, "replace", 2, 3)?;
+    let a = pos_args(args, &q(is_ba, "replace"), 2, 3)?;
     let old = arg_bytes_like(&a[0])?;
     let new = arg_bytes_like(&a[1])?;
     let count = match a.get(2) {
@@ -646,10 +680,14 @@ fn part_sep(a: &[Value]) -> PyResult<Vec<u8>> {
 /// `bytes.partition(sep)`.
 fn b_partition(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "partition")?;
-    let a = pos_args(args, "partition", 1, 1)?;
+    let a = pos_args(args, &q(is_ba, "partition"), 1, 1)?;
     let sep = part_sep(&a)?;
     Ok(Value::tuple(match find_at(&b, &sep, false) {
-        Some(i) => vec![make(is_ba, b[..i].to_vec()), make(is_ba, sep.clone()), make(is_ba, b[i + sep.len()..].to_vec())],
+        Some(i) => vec![
+            make(is_ba, b[..i].to_vec()),
+            make(is_ba, sep.clone()),
+            make(is_ba, b[i + sep.len()..].to_vec()),
+        ],
         None => vec![make(is_ba, b), make(is_ba, vec![]), make(is_ba, vec![])],
     }))
 }
@@ -657,10 +695,14 @@ fn b_partition(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `bytes.rpartition(sep)`.
 fn b_rpartition(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "rpartition")?;
-    let a = pos_args(args, "rpartition", 1, 1)?;
+    let a = pos_args(args, &q(is_ba, "rpartition"), 1, 1)?;
     let sep = part_sep(&a)?;
     Ok(Value::tuple(match find_at(&b, &sep, true) {
-        Some(i) => vec![make(is_ba, b[..i].to_vec()), make(is_ba, sep.clone()), make(is_ba, b[i + sep.len()..].to_vec())],
+        Some(i) => vec![
+            make(is_ba, b[..i].to_vec()),
+            make(is_ba, sep.clone()),
+            make(is_ba, b[i + sep.len()..].to_vec()),
+        ],
         None => vec![make(is_ba, vec![]), make(is_ba, vec![]), make(is_ba, b)],
     }))
 }
@@ -668,17 +710,23 @@ fn b_rpartition(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `bytes.removeprefix(prefix)`.
 fn b_removeprefix(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "removeprefix")?;
-    let a = pos_args(args, "removeprefix", 1, 1)?;
+    let a = pos_args(args, &q(is_ba, "removeprefix"), 1, 1)?;
     let p = arg_bytes_like(&a[0])?;
-    Ok(make(is_ba, b.strip_prefix(p.as_slice()).unwrap_or(&b).to_vec()))
+    Ok(make(
+        is_ba,
+        b.strip_prefix(p.as_slice()).unwrap_or(&b).to_vec(),
+    ))
 }
 
 /// `bytes.removesuffix(suffix)`.
 fn b_removesuffix(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "removesuffix")?;
-    let a = pos_args(args, "removesuffix", 1, 1)?;
+    let a = pos_args(args, &q(is_ba, "removesuffix"), 1, 1)?;
     let p = arg_bytes_like(&a[0])?;
-    Ok(make(is_ba, b.strip_suffix(p.as_slice()).unwrap_or(&b).to_vec()))
+    Ok(make(
+        is_ba,
+        b.strip_suffix(p.as_slice()).unwrap_or(&b).to_vec(),
+    ))
 }
 
 macro_rules! b_map {
@@ -686,7 +734,7 @@ macro_rules! b_map {
         #[doc = concat!("`bytes.", $name, "()`.")]
         fn $fname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             let (b, is_ba) = this(&mut args, $name)?;
-            pos_args(args, $name, 0, 0)?;
+            pos_args(args, &q(is_ba, $name), 0, 0)?;
             let f: fn(&[u8]) -> Vec<u8> = $f;
             Ok(make(is_ba, f(&b)))
         }
@@ -705,8 +753,8 @@ macro_rules! b_pred {
     ($($fname:ident, $name:literal, $f:expr;)*) => {$(
         #[doc = concat!("`bytes.", $name, "()`.")]
         fn $fname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-            let (b, _) = this(&mut args, $name)?;
-            pos_args(args, $name, 0, 0)?;
+            let (b, is_ba) = this(&mut args, $name)?;
+            pos_args(args, &q(is_ba, $name), 0, 0)?;
             let f: fn(&[u8]) -> bool = $f;
             Ok(Value::Bool(f(&b)))
         }
@@ -750,7 +798,7 @@ macro_rules! b_pad {
         #[doc = concat!("`bytes.", $name, "(width, fillbyte=b' ')`.")]
         fn $fname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             let (b, is_ba) = this(&mut args, $name)?;
-            let a = pos_args(args, $name, 1, 2)?;
+            let a = pos_args(args, &q(is_ba, $name), 1, 2)?;
             let width = arg_int(&a[0])?;
             let fill = fill_byte(&a, $name)?;
             let f: fn(&[u8], i64, u8) -> Vec<u8> = $f;
@@ -768,14 +816,14 @@ b_pad! {
 /// `bytes.zfill(width)`.
 fn b_zfill(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "zfill")?;
-    let a = pos_args(args, "zfill", 1, 1)?;
+    let a = pos_args(args, &q(is_ba, "zfill"), 1, 1)?;
     Ok(make(is_ba, tb::zfill(&b, arg_int(&a[0])?)))
 }
 
 /// `bytes.expandtabs(tabsize=8)`.
 fn b_expandtabs(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "expandtabs")?;
-    let [tab] = args.bind("expandtabs", ["tabsize"], 0)?;
+    let [tab] = kw_args(args, "expandtabs", ["tabsize"], 0, 1)?;
     let tab = match tab {
         Some(t) => arg_int(&t)?,
         None => 8,
@@ -787,7 +835,9 @@ fn b_expandtabs(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 // bytearray mutations
 
 fn this_ba(args: &mut Args, name: &str) -> PyResult<Rc<RefCell<Vec<u8>>>> {
-    match receiver(args, "bytearray", name, |v| matches!(v, Value::ByteArray(_)))? {
+    match receiver(args, "bytearray", name, |v| {
+        matches!(v, Value::ByteArray(_))
+    })? {
         Value::ByteArray(b) => Ok(b),
         _ => unreachable!("checked by receiver"),
     }
@@ -808,7 +858,6 @@ fn ba_extend(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let a = pos_args(args, "bytearray.extend", 1, 1)?;
     let more = match &a[0] {
         v @ (Value::Bytes(_) | Value::ByteArray(_)) => arg_bytes_like(v)?,
-        Value::Str(_) => return Err(type_error("expected iterable of integers; got: 'str'")),
         other => {
             let items = vm.iterate(other).map_err(|e| {
                 if e.is("TypeError") {
@@ -831,7 +880,7 @@ fn ba_extend(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `bytearray.insert(index, item)`.
 fn ba_insert(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let b = this_ba(&mut args, "insert")?;
-    let a = pos_args(args, "insert", 2, 2)?;
+    let a = pos_args(args, "bytearray.insert", 2, 2)?;
     let i = arg_int(&a[0])?;
     let x = byte_value(&a[1])?;
     let mut v = b.borrow_mut();
@@ -844,7 +893,7 @@ fn ba_insert(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `bytearray.pop(index=-1)`.
 fn ba_pop(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let b = this_ba(&mut args, "pop")?;
-    let a = pos_args(args, "pop", 0, 1)?;
+    let a = pos_args(args, "bytearray.pop", 0, 1)?;
     let i = match a.first() {
         Some(v) => arg_int(v)?,
         None => -1,
@@ -897,5 +946,41 @@ fn ba_reverse(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let b = this_ba(&mut args, "reverse")?;
     pos_args(args, "bytearray.reverse", 0, 0)?;
     b.borrow_mut().reverse();
+    Ok(Value::None)
+}
+
+/// `ba[i] = x` through the method.
+fn ba_setitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let b = this_ba(&mut args, "__setitem__")?;
+    let mut a = pos_args(args, "bytearray.__setitem__", 2, 2)?;
+    let v = a.remove(1);
+    vm.setitem(&Value::ByteArray(b), a.remove(0), v)?;
+    Ok(Value::None)
+}
+
+/// `del ba[i]` / `del ba[a:b]` (the VM's `del` statement does not cover bytearray).
+fn ba_delitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let b = this_ba(&mut args, "__delitem__")?;
+    let a = pos_args(args, "bytearray.__delitem__", 1, 1)?;
+    let len = b.borrow().len();
+    match &a[0] {
+        Value::Slice(s) => {
+            let (start, _, step, n) = crate::ops::slice_indices(vm, s, len)?;
+            let mut idx: Vec<usize> = (0..n).map(|k| (start + step * k as i64) as usize).collect();
+            idx.sort_unstable();
+            let mut v = b.borrow_mut();
+            for i in idx.into_iter().rev() {
+                v.remove(i);
+            }
+        }
+        other => {
+            let i = arg_int(other)?;
+            let j = if i < 0 { i + len as i64 } else { i };
+            if j < 0 || j >= len as i64 {
+                return Err(index_error("bytearray index out of range"));
+            }
+            b.borrow_mut().remove(j as usize);
+        }
+    }
     Ok(Value::None)
 }

@@ -8,7 +8,9 @@ use crate::builtins::str::{drop_class_receiver, pos_args, receiver};
 use crate::builtins::{Args, NativeTable};
 use crate::exc::{key_error, type_error, value_error, PyResult};
 use crate::types::{new_class, types};
-use crate::value::{Class, ClassKind, Dict, DictPart, Instance, IterState, Key, Payload, Set, Value};
+use crate::value::{
+    Class, ClassKind, Dict, DictPart, Instance, IterState, Key, Payload, Set, Value,
+};
 use crate::vm::Vm;
 
 pub const METHODS: NativeTable = &[
@@ -46,7 +48,11 @@ fn this(args: &mut Args, name: &str) -> PyResult<DictRef> {
 /// with `keys()`, or an iterable of pairs.
 fn pairs_of(vm: &mut Vm, src: &Value) -> PyResult<Vec<(Key, Value)>> {
     if let Value::Dict(m) = src {
-        return Ok(m.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+        return Ok(m
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect());
     }
     if let Value::Instance(i) = src {
         if i.class.lookup("keys").is_some() {
@@ -66,9 +72,11 @@ fn pairs_of(vm: &mut Vm, src: &Value) -> PyResult<Vec<(Key, Value)>> {
         let pair = match &item {
             Value::Tuple(t) => t.to_vec(),
             Value::List(l) => l.borrow().clone(),
-            Value::Str(_) | Value::Bytes(_) | Value::Instance(_) | Value::Generator(_) | Value::Iterator(_) => {
-                vm.iterate(&item)?
-            }
+            Value::Str(_)
+            | Value::Bytes(_)
+            | Value::Instance(_)
+            | Value::Generator(_)
+            | Value::Iterator(_) => vm.iterate(&item)?,
             _ => {
                 return Err(type_error(format!(
                     "cannot convert dictionary update sequence element #{i} to a sequence"
@@ -94,7 +102,10 @@ pub fn dict_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
     let kw = std::mem::take(&mut args.kw);
     if args.pos.len() > 1 {
-        return Err(type_error(format!("dict expected at most 1 argument, got {}", args.pos.len())));
+        return Err(type_error(format!(
+            "dict expected at most 1 argument, got {}",
+            args.pos.len()
+        )));
     }
     let mut d = Dict::new();
     if let Some(src) = args.pos.first() {
@@ -117,7 +128,10 @@ fn dict_update(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let d = this(&mut args, "update")?;
     let kw = std::mem::take(&mut args.kw);
     if args.pos.len() > 1 {
-        return Err(type_error(format!("update expected at most 1 argument, got {}", args.pos.len())));
+        return Err(type_error(format!(
+            "update expected at most 1 argument, got {}",
+            args.pos.len()
+        )));
     }
     if let Some(src) = args.pos.first() {
         let pairs = pairs_of(vm, src)?;
@@ -139,7 +153,7 @@ fn dict_update(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `dict.get(key, default=None)`.
 fn dict_get(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let d = this(&mut args, "get")?;
-    let a = pos_args(args, "get", 1, 2)?;
+    let a = pos_args(args, "dict.get", 1, 2)?;
     let k = vm.hash_key(a[0].clone())?;
     let found = d.borrow().get(&k);
     Ok(found.unwrap_or_else(|| a.get(1).cloned().unwrap_or(Value::None)))
@@ -148,7 +162,7 @@ fn dict_get(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `dict.setdefault(key, default=None)`.
 fn dict_setdefault(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let d = this(&mut args, "setdefault")?;
-    let a = pos_args(args, "setdefault", 1, 2)?;
+    let a = pos_args(args, "dict.setdefault", 1, 2)?;
     let k = vm.hash_key(a[0].clone())?;
     let found = d.borrow().get(&k);
     match found {
@@ -164,7 +178,7 @@ fn dict_setdefault(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `dict.pop(key[, default])`.
 fn dict_pop(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let d = this(&mut args, "pop")?;
-    let a = pos_args(args, "pop", 1, 2)?;
+    let a = pos_args(args, "dict.pop", 1, 2)?;
     let k = vm.hash_key(a[0].clone())?;
     let removed = d.borrow_mut().remove(&k);
     match (removed, a.get(1)) {
@@ -191,7 +205,7 @@ fn dict_fromkeys(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     if matches!(args.pos.first(), Some(Value::Dict(_))) && args.pos.len() >= 2 {
         args.pos.remove(0);
     }
-    let a = pos_args(args, "fromkeys", 1, 2)?;
+    let a = pos_args(args, "dict.fromkeys", 1, 2)?;
     let v = a.get(1).cloned().unwrap_or(Value::None);
     let mut d = Dict::new();
     for k in vm.iterate(&a[0])? {
@@ -235,7 +249,7 @@ fn dict_getitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `d[key] = value` through the method.
 fn dict_setitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let d = this(&mut args, "__setitem__")?;
-    let mut a = pos_args(args, "__setitem__", 2, 2)?;
+    let mut a = pos_args(args, "dict.__setitem__", 2, 2)?;
     let v = a.remove(1);
     vm.setitem(&Value::Dict(d), a.remove(0), v)?;
     Ok(Value::None)
@@ -314,7 +328,10 @@ fn make_view(d: DictRef, part: DictPart) -> Value {
         DictPart::Values => v.values.clone(),
         DictPart::Items => v.items.clone(),
     });
-    Value::Instance(Rc::new(Instance::new(cls, Payload::Native(Box::new(DictView { dict: d, part })))))
+    Value::Instance(Rc::new(Instance::new(
+        cls,
+        Payload::Native(Box::new(DictView { dict: d, part })),
+    )))
 }
 
 fn view_of(v: &Value) -> Option<(DictRef, DictPart)> {
@@ -335,7 +352,11 @@ fn view_items(d: &DictRef, part: DictPart) -> Vec<Value> {
     match part {
         DictPart::Keys => d.keys(),
         DictPart::Values => d.values(),
-        DictPart::Items => d.items().into_iter().map(|(k, v)| Value::tuple(vec![k, v])).collect(),
+        DictPart::Items => d
+            .items()
+            .into_iter()
+            .map(|(k, v)| Value::tuple(vec![k, v]))
+            .collect(),
     }
 }
 
@@ -364,7 +385,12 @@ fn dict_items(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn view_iter(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (d, part) = this_view(&mut args, "__iter__")?;
     let len = d.borrow().len();
-    Ok(Value::Iterator(Rc::new(RefCell::new(IterState::Dict { dict: d, pos: 0, len, part }))))
+    Ok(Value::Iterator(Rc::new(RefCell::new(IterState::Dict {
+        dict: d,
+        pos: 0,
+        len,
+        part,
+    }))))
 }
 
 /// `reversed(view)`.
@@ -372,7 +398,10 @@ fn view_reversed(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (d, part) = this_view(&mut args, "__reversed__")?;
     let mut items = view_items(&d, part);
     items.reverse();
-    Ok(Value::Iterator(Rc::new(RefCell::new(IterState::Values { items, pos: 0 }))))
+    Ok(Value::Iterator(Rc::new(RefCell::new(IterState::Values {
+        items,
+        pos: 0,
+    }))))
 }
 
 /// `len(view)`.
@@ -444,12 +473,22 @@ fn as_set(vm: &mut Vm, v: &Value) -> PyResult<Set> {
     Ok(s)
 }
 
-fn view_setop(vm: &mut Vm, mut args: Args, name: &str, op: fn(&Set, &Set) -> Set) -> PyResult<Value> {
+fn view_setop(
+    vm: &mut Vm,
+    mut args: Args,
+    name: &str,
+    op: fn(&Set, &Set) -> Set,
+) -> PyResult<Value> {
     let this = args.this();
     let a = pos_args(args, name, 1, 1)?;
     if !matches!(
         a[0],
-        Value::Set(_) | Value::FrozenSet(_) | Value::List(_) | Value::Tuple(_) | Value::Dict(_) | Value::Instance(_)
+        Value::Set(_)
+            | Value::FrozenSet(_)
+            | Value::List(_)
+            | Value::Tuple(_)
+            | Value::Dict(_)
+            | Value::Instance(_)
     ) {
         return Ok(Value::NotImplemented);
     }
@@ -475,7 +514,12 @@ fn view_sub(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 /// `view ^ other`: a set.
 fn view_xor(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    view_setop(vm, args, "__xor__", crate::builtins::set::symmetric_difference)
+    view_setop(
+        vm,
+        args,
+        "__xor__",
+        crate::builtins::set::symmetric_difference,
+    )
 }
 
 /// `view.isdisjoint(iterable)`.

@@ -3,8 +3,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::builtins::{Args, NativeTable};
 use crate::ast::{BinOp, CmpOp};
+use crate::builtins::str::clinic_args;
+use crate::builtins::{Args, NativeTable};
 use crate::exc::{new_exc, type_error, value_error, PyResult};
 use crate::host::{Op, Reply, Stream};
 use crate::types::types;
@@ -65,7 +66,9 @@ pub fn print(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let file = args.take_kw("file");
     let _flush = args.take_kw("flush");
     if let Some((k, _)) = args.kw.first() {
-        return Err(type_error(format!("'{k}' is an invalid keyword argument for print()")));
+        return Err(type_error(format!(
+            "'{k}' is an invalid keyword argument for print()"
+        )));
     }
     let text_arg = |v: Option<Value>, what: &str, default: &str| -> PyResult<String> {
         match v {
@@ -114,7 +117,9 @@ pub fn input(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Reply::Line(Some(s)) => Ok(Value::str(s)),
         Reply::Line(None) => Err(new_exc("EOFError", "EOF when reading a line")),
         Reply::Err(e) => Err(crate::exc::from_os(&e)),
-        other => Err(crate::exc::runtime_error(format!("unexpected reply to input: {other:?}"))),
+        other => Err(crate::exc::runtime_error(format!(
+            "unexpected reply to input: {other:?}"
+        ))),
     })
 }
 
@@ -134,7 +139,7 @@ fn ascii(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn format(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [v, spec] = args.bind("format", ["*value", "*format_spec"], 1)?;
+    let [v, spec] = to_array::<2>(clinic_args(args, "format", 1, 2)?);
     let spec = match spec {
         Some(Value::Str(s)) => s.as_str().to_string(),
         Some(other) => {
@@ -166,18 +171,24 @@ fn class_matches(v: &Value, cls: &Value, fname: &str) -> PyResult<bool> {
 }
 
 fn isinstance(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj, cls] = args.bind("isinstance", ["*obj", "*class_or_tuple"], 2)?;
-    Ok(Value::Bool(class_matches(&obj.expect("arg"), &cls.expect("arg"), "isinstance")?))
+    let [obj, cls] = to_array::<2>(clinic_args(args, "isinstance", 2, 2)?);
+    Ok(Value::Bool(class_matches(
+        &obj.expect("arg"),
+        &cls.expect("arg"),
+        "isinstance",
+    )?))
 }
 
 fn issubclass(_vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [c, cls] = args.bind("issubclass", ["*cls", "*class_or_tuple"], 2)?;
+    let [c, cls] = to_array::<2>(clinic_args(args, "issubclass", 2, 2)?);
     let Some(Value::Class(c)) = c else {
         return Err(type_error("issubclass() arg 1 must be a class"));
     };
     let check = |k: &Value| match k {
         Value::Class(k) => Ok(c.is_subclass(k)),
-        _ => Err(type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+        _ => Err(type_error(
+            "issubclass() arg 2 must be a class, a tuple of classes, or a union",
+        )),
     };
     match cls.expect("arg") {
         Value::Tuple(t) => {
@@ -197,6 +208,8 @@ fn id(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::Int(obj.expect("arg").id() as i64))
 }
 
+/// `hash(obj)`: CPython's exact values for numbers and tuples of them; `__hash__` of
+/// instances; other values hash consistently with `==` but not to CPython's numbers.
 fn hash(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj] = args.bind("hash", ["*obj"], 1)?;
     let obj = obj.expect("arg");
@@ -206,23 +219,134 @@ fn hash(vm: &mut Vm, args: Args) -> PyResult<Value> {
         }
     }
     let k = vm.hash_key(obj)?;
-    Ok(Value::Int(crate::value::py_hash(&k.0)))
+    Ok(Value::Int(cpython_hash(&k.0)))
 }
 
+const HASH_MODULUS: u64 = (1 << 61) - 1;
+
+/// CPython's hash of a hashable value (`Py_hash_t` semantics: -1 becomes -2).
+fn cpython_hash(v: &Value) -> i64 {
+    let h = match v {
+        Value::Bool(b) => *b as i64,
+        Value::Int(i) => hash_bigint(&num_bigint::BigInt::from(*i)),
+        Value::Long(b) => hash_bigint(b),
+        Value::Float(f) => hash_float(*f),
+        Value::Tuple(items) => {
+            // CPython's xxHash-based tuple hash.
+            const P1: u64 = 11400714785074694791;
+            const P2: u64 = 14029467366897019727;
+            const P5: u64 = 2870177450012600261;
+            let mut acc = P5;
+            for it in items.iter() {
+                let lane = cpython_hash(it) as u64;
+                acc = acc.wrapping_add(lane.wrapping_mul(P2));
+                acc = acc.rotate_left(31);
+                acc = acc.wrapping_mul(P1);
+            }
+            acc = acc.wrapping_add((items.len() as u64) ^ (P5 ^ 3527539));
+            if acc as i64 == -1 {
+                1546275796
+            } else {
+                acc as i64
+            }
+        }
+        other => crate::value::py_hash(other),
+    };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+fn hash_bigint(n: &num_bigint::BigInt) -> i64 {
+    use num_traits::ToPrimitive;
+    let m = (n.magnitude() % HASH_MODULUS).to_i64().unwrap_or(0);
+    if n.sign() == num_bigint::Sign::Minus {
+        -m
+    } else {
+        m
+    }
+}
+
+/// `_Py_HashDouble`: the value of the exact rational mod 2**61 - 1.
+fn hash_float(v: f64) -> i64 {
+    if v.is_nan() {
+        return 0;
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { 314159 } else { -314159 };
+    }
+    if v == 0.0 {
+        return 0;
+    }
+    let sign: i64 = if v < 0.0 { -1 } else { 1 };
+    // frexp: v = m * 2**e with 0.5 <= m < 1.
+    let bits = v.abs().to_bits();
+    let (mut m, mut e) = {
+        let exp = ((bits >> 52) & 0x7ff) as i32;
+        if exp == 0 {
+            let scaled = v.abs() * 2f64.powi(64);
+            let b = scaled.to_bits();
+            (
+                f64::from_bits((b & !(0x7ffu64 << 52)) | (1022u64 << 52)),
+                ((b >> 52) & 0x7ff) as i32 - 1022 - 64,
+            )
+        } else {
+            (
+                f64::from_bits((bits & !(0x7ffu64 << 52)) | (1022u64 << 52)),
+                exp - 1022,
+            )
+        }
+    };
+    let mut x: u64 = 0;
+    while m != 0.0 {
+        x = ((x << 28) & HASH_MODULUS) | (x >> (61 - 28));
+        m *= 268435456.0;
+        e -= 28;
+        let y = m as u64;
+        m -= y as f64;
+        x += y;
+        if x >= HASH_MODULUS {
+            x -= HASH_MODULUS;
+        }
+    }
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    } as u32;
+    x = ((x << e) & HASH_MODULUS) | (x >> (61 - e));
+    x as i64 * sign
+}
+
+/// `iter(object)`. The two-argument form (callable, sentinel) is not supported yet.
 fn iter(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj] = args.bind("iter", ["*object"], 1)?;
+    let a = clinic_args(args, "iter", 1, 2)?;
+    if a.len() == 2 {
+        return Err(type_error(
+            "iter(callable, sentinel) is not supported by socklab yet",
+        ));
+    }
+    let [obj] = to_array::<1>(a);
     vm.get_iter(&obj.expect("arg"))
 }
 
 /// `next(iterator[, default])`: generators resume as a frame (no nesting).
 fn next(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [it, default] = args.bind("next", ["*iterator", "*default"], 1)?;
+    let [it, default] = to_array::<2>(clinic_args(args, "next", 1, 2)?);
     let it = it.expect("arg");
     if let (Value::Generator(g), None) = (&it, &default) {
         return vm.resume_generator(g.clone(), Value::None);
     }
-    if !matches!(it, Value::Iterator(_) | Value::Generator(_) | Value::Instance(_)) {
-        return Err(type_error(format!("'{}' object is not an iterator", it.type_name())));
+    if !matches!(
+        it,
+        Value::Iterator(_) | Value::Generator(_) | Value::Instance(_)
+    ) {
+        return Err(type_error(format!(
+            "'{}' object is not an iterator",
+            it.type_name()
+        )));
     }
     match vm.next_value(&it)? {
         Some(v) => Ok(v),
@@ -237,7 +361,7 @@ fn attr_name(v: Option<Value>, fname: &str) -> PyResult<String> {
     match v {
         Some(Value::Str(s)) => Ok(s.as_str().to_string()),
         Some(other) => Err(type_error(format!(
-            "{fname}(): attribute name must be string, not '{}'",
+            "attribute name must be string, not '{}'",
             other.type_name()
         ))),
         None => Err(type_error(format!("{fname} expected 2 arguments, got 1"))),
@@ -245,7 +369,7 @@ fn attr_name(v: Option<Value>, fname: &str) -> PyResult<String> {
 }
 
 fn getattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj, name, default] = args.bind("getattr", ["*object", "*name", "*default"], 2)?;
+    let [obj, name, default] = to_array::<3>(clinic_args(args, "getattr", 2, 3)?);
     let name = attr_name(name, "getattr")?;
     match vm.getattr(&obj.expect("arg"), &name) {
         Ok(v) => Ok(v),
@@ -255,14 +379,14 @@ fn getattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj, name, v] = args.bind("setattr", ["*obj", "*name", "*value"], 3)?;
+    let [obj, name, v] = to_array::<3>(clinic_args(args, "setattr", 3, 3)?);
     let name = attr_name(name, "setattr")?;
     vm.setattr(&obj.expect("arg"), &name, v.expect("arg"))?;
     Ok(Value::None)
 }
 
 fn hasattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj, name] = args.bind("hasattr", ["*obj", "*name"], 2)?;
+    let [obj, name] = to_array::<2>(clinic_args(args, "hasattr", 2, 2)?);
     let name = attr_name(name, "hasattr")?;
     match vm.getattr(&obj.expect("arg"), &name) {
         Ok(_) => Ok(Value::Bool(true)),
@@ -272,7 +396,7 @@ fn hasattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj, name] = args.bind("delattr", ["*obj", "*name"], 2)?;
+    let [obj, name] = to_array::<2>(clinic_args(args, "delattr", 2, 2)?);
     let name = attr_name(name, "delattr")?;
     vm.delattr(&obj.expect("arg"), &name)?;
     Ok(Value::None)
@@ -287,12 +411,24 @@ fn callable(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     }))
 }
 
+/// Spread positional arguments over `N` optional slots.
+fn to_array<const N: usize>(v: Vec<Value>) -> [Option<Value>; N] {
+    let mut it = v.into_iter();
+    std::array::from_fn(|_| it.next())
+}
+
 fn iterator(st: IterState) -> Value {
     Value::Iterator(Rc::new(RefCell::new(st)))
 }
 
 fn enumerate(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [it, start] = args.bind("enumerate", ["iterable", "start"], 1)?;
+    if args.pos.is_empty() && !args.kw.iter().any(|(k, _)| &**k == "iterable") {
+        return Err(type_error(
+            "enumerate() missing required argument 'iterable'",
+        ));
+    }
+    let [it, start] =
+        crate::builtins::str::kw_args(args, "enumerate", ["iterable", "start"], 1, 2)?;
     let inner = vm.get_iter(&it.expect("arg"))?;
     let count = match start {
         Some(s) => crate::builtins::arg_int(&s)?,
@@ -308,18 +444,14 @@ fn zip(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         None => false,
     };
     if let Some((k, _)) = args.kw.first() {
-        return Err(type_error(format!("zip() got an unexpected keyword argument '{k}'")));
+        return Err(type_error(format!(
+            "'{k}' is an invalid keyword argument for zip()"
+        )));
     }
     let mut inners = Vec::with_capacity(args.pos.len());
-    for (i, a) in args.pos.iter().enumerate() {
+    for a in args.pos.iter() {
         match vm.get_iter(a) {
             Ok(it) => inners.push(it),
-            Err(e) if e.is("TypeError") && !matches!(a, Value::Instance(_)) => {
-                return Err(type_error(format!(
-                    "zip argument #{} must support iteration",
-                    i + 1
-                )))
-            }
             Err(e) => return Err(e),
         }
     }
@@ -371,9 +503,12 @@ fn map(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 }
 
 fn filter(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [func, it] = args.bind("filter", ["*function", "*iterable"], 2)?;
+    let [func, it] = to_array::<2>(clinic_args(args, "filter", 2, 2)?);
     let inner = vm.get_iter(&it.expect("arg"))?;
-    Ok(iterator(IterState::Filter { func: func.expect("arg"), inner }))
+    Ok(iterator(IterState::Filter {
+        func: func.expect("arg"),
+        inner,
+    }))
 }
 
 /// The globals of the calling code. Natives cannot see the running frame (the VM holds
@@ -401,7 +536,7 @@ fn locals(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn vars(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj] = args.bind("vars", ["*object"], 0)?;
+    let [obj] = to_array::<1>(clinic_args(args, "vars", 0, 1)?);
     match obj {
         Some(o) => vm.getattr(&o, "__dict__").map_err(|e| {
             if e.is("AttributeError") {
@@ -417,16 +552,27 @@ fn vars(vm: &mut Vm, args: Args) -> PyResult<Value> {
 /// `dir([object])`: the sorted attribute names (instance, class and bases; a module's
 /// globals; without an argument the module namespace).
 fn dir(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [obj] = args.bind("dir", ["*object"], 0)?;
+    let [obj] = to_array::<1>(clinic_args(args, "dir", 0, 1)?);
     let mut names: Vec<String> = Vec::new();
     match &obj {
         None => {
             if let Some(g) = current_globals(vm) {
-                names.extend(g.borrow().keys().iter().filter_map(|k| k.as_str().map(String::from)));
+                names.extend(
+                    g.borrow()
+                        .keys()
+                        .iter()
+                        .filter_map(|k| k.as_str().map(String::from)),
+                );
             }
         }
         Some(Value::Module(m)) => {
-            names.extend(m.globals.borrow().keys().iter().filter_map(|k| k.as_str().map(String::from)));
+            names.extend(
+                m.globals
+                    .borrow()
+                    .keys()
+                    .iter()
+                    .filter_map(|k| k.as_str().map(String::from)),
+            );
         }
         Some(Value::Class(c)) => {
             for k in c.mro.borrow().iter() {
@@ -451,7 +597,10 @@ fn dir(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn sorted(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (key, reverse) = crate::builtins::list::sort_options(vm, &mut args, "sort")?;
     if args.pos.len() != 1 {
-        return Err(type_error(format!("sorted expected 1 argument, got {}", args.pos.len())));
+        return Err(type_error(format!(
+            "sorted expected 1 argument, got {}",
+            args.pos.len()
+        )));
     }
     let items = vm.iterate(&args.pos[0])?;
     let out = crate::builtins::list::sort_values(vm, items, key.as_ref(), reverse)?;
@@ -463,10 +612,16 @@ fn min_max(vm: &mut Vm, mut args: Args, name: &str, op: CmpOp) -> PyResult<Value
     let key = args.take_kw("key").filter(|k| !k.is_none());
     let default = args.take_kw("default");
     if let Some((k, _)) = args.kw.first() {
-        return Err(type_error(format!("'{k}' is an invalid keyword argument for {name}()")));
+        return Err(type_error(format!(
+            "'{k}' is an invalid keyword argument for {name}()"
+        )));
     }
     let items = match args.pos.len() {
-        0 => return Err(type_error(format!("{name} expected at least 1 argument, got 0"))),
+        0 => {
+            return Err(type_error(format!(
+                "{name} expected at least 1 argument, got 0"
+            )))
+        }
         1 => vm.iterate(&args.pos[0])?,
         _ => {
             if default.is_some() {
@@ -513,13 +668,28 @@ fn max(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 /// `sum(iterable, /, start=0)`: `+` from the start value; strings are refused.
 fn sum(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [it, start] = args.bind("sum", ["*iterable", "start"], 1)?;
+    if args.pos.is_empty() {
+        return Err(type_error(
+            "sum() takes at least 1 positional argument (0 given)",
+        ));
+    }
+    let [it, start] = crate::builtins::str::kw_args(args, "sum", ["iterable", "start"], 1, 2)?;
     let mut acc = start.unwrap_or(Value::Int(0));
     match &acc {
-        Value::Str(_) => return Err(type_error("sum() can't sum strings [use ''.join(seq) instead]")),
-        Value::Bytes(_) => return Err(type_error("sum() can't sum bytes [use b''.join(seq) instead]")),
+        Value::Str(_) => {
+            return Err(type_error(
+                "sum() can't sum strings [use ''.join(seq) instead]",
+            ))
+        }
+        Value::Bytes(_) => {
+            return Err(type_error(
+                "sum() can't sum bytes [use b''.join(seq) instead]",
+            ))
+        }
         Value::ByteArray(_) => {
-            return Err(type_error("sum() can't sum bytearray [use b''.join(seq) instead]"))
+            return Err(type_error(
+                "sum() can't sum bytearray [use b''.join(seq) instead]",
+            ))
         }
         _ => {}
     }
@@ -563,19 +733,28 @@ fn all(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 /// `reversed(sequence)`: sequences, ranges, dicts, `__reversed__` or `__len__`+`__getitem__`.
 fn reversed(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [seq] = args.bind("reversed", ["*sequence"], 1)?;
+    let [seq] = to_array::<1>(clinic_args(args, "reversed", 1, 1)?);
     let seq = seq.expect("required");
     let mut items: Vec<Value> = match &seq {
         Value::List(l) => l.borrow().clone(),
         Value::Tuple(t) => t.to_vec(),
-        Value::Str(s) => s.as_str().chars().map(|c| Value::str(c.to_string())).collect(),
-        Value::Bytes(_) | Value::ByteArray(_) => {
-            crate::builtins::arg_bytes_like(&seq)?.into_iter().map(|b| Value::Int(b as i64)).collect()
-        }
+        Value::Str(s) => s
+            .as_str()
+            .chars()
+            .map(|c| Value::str(c.to_string()))
+            .collect(),
+        Value::Bytes(_) | Value::ByteArray(_) => crate::builtins::arg_bytes_like(&seq)?
+            .into_iter()
+            .map(|b| Value::Int(b as i64))
+            .collect(),
         Value::Range(r) => {
             let n = r.len();
             if n == 0 {
-                return Ok(iterator(IterState::Range { next: 0, stop: 0, step: 1 }));
+                return Ok(iterator(IterState::Range {
+                    next: 0,
+                    stop: 0,
+                    step: 1,
+                }));
             }
             let last = r.get(n - 1);
             return Ok(iterator(IterState::Range {
@@ -597,10 +776,18 @@ fn reversed(vm: &mut Vm, args: Args) -> PyResult<Value> {
                 }
                 out
             } else {
-                return Err(type_error(format!("'{}' object is not reversible", seq.type_name())));
+                return Err(type_error(format!(
+                    "'{}' object is not reversible",
+                    seq.type_name()
+                )));
             }
         }
-        other => return Err(type_error(format!("'{}' object is not reversible", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "'{}' object is not reversible",
+                other.type_name()
+            )))
+        }
     };
     items.reverse();
     Ok(iterator(IterState::Values { items, pos: 0 }))
@@ -645,11 +832,17 @@ fn chr(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [i] = args.bind("chr", ["*i"], 1)?;
     let i = i.expect("required");
     let n = match &i {
-        Value::Long(_) => return Err(crate::exc::overflow_error("Python int too large to convert to C int")),
+        Value::Long(_) => {
+            return Err(crate::exc::overflow_error(
+                "Python int too large to convert to C int",
+            ))
+        }
         other => crate::builtins::arg_int(other)?,
     };
     if n > i32::MAX as i64 || n < i32::MIN as i64 {
-        return Err(crate::exc::overflow_error("Python int too large to convert to C int"));
+        return Err(crate::exc::overflow_error(
+            "Python int too large to convert to C int",
+        ));
     }
     match u32::try_from(n).ok().and_then(char::from_u32) {
         Some(c) => Ok(Value::str(c.to_string())),
@@ -704,12 +897,15 @@ fn bin(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn is_number(v: &Value) -> bool {
-    matches!(v, Value::Int(_) | Value::Bool(_) | Value::Long(_) | Value::Float(_))
+    matches!(
+        v,
+        Value::Int(_) | Value::Bool(_) | Value::Long(_) | Value::Float(_)
+    )
 }
 
 /// `divmod(a, b)`: `(a // b, a % b)`; floats follow CPython's `float_divmod`.
 fn divmod(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [a, b] = args.bind("divmod", ["*x", "*y"], 2)?;
+    let [a, b] = to_array::<2>(clinic_args(args, "divmod", 2, 2)?);
     let (a, b) = (a.expect("required"), b.expect("required"));
     if !is_number(&a) || !is_number(&b) {
         for (obj, name, other) in [(&a, "__divmod__", &b), (&b, "__rdivmod__", &a)] {
@@ -770,7 +966,9 @@ fn pow(vm: &mut Vm, args: Args) -> PyResult<Value> {
         return vm.binary_op(BinOp::Pow, base, exp, false);
     };
     let (Some(b), Some(e), Some(m)) = (base.as_bigint(), exp.as_bigint(), m.as_bigint()) else {
-        return Err(type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+        return Err(type_error(
+            "pow() 3rd argument not allowed unless all arguments are integers",
+        ));
     };
     use num_traits::{Signed, Zero};
     if m.is_zero() {
@@ -802,7 +1000,10 @@ fn round(vm: &mut Vm, args: Args) -> PyResult<Value> {
                 a.extend(nd);
                 vm.call(&m, a)
             }
-            None => Err(type_error(format!("type {} doesn't define __round__ method", x.type_name()))),
+            None => Err(type_error(format!(
+                "type {} doesn't define __round__ method",
+                x.type_name()
+            ))),
         },
         other => Err(type_error(format!(
             "type {} doesn't define __round__ method",
@@ -828,8 +1029,14 @@ fn abs(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Value::Float(f) => Ok(Value::Float(f.abs())),
         Value::Instance(i) => match i.class.lookup("__abs__") {
             Some(m) => vm.call(&m, vec![x.clone()]),
-            None => Err(type_error(format!("bad operand type for abs(): '{}'", x.type_name()))),
+            None => Err(type_error(format!(
+                "bad operand type for abs(): '{}'",
+                x.type_name()
+            ))),
         },
-        other => Err(type_error(format!("bad operand type for abs(): '{}'", other.type_name()))),
+        other => Err(type_error(format!(
+            "bad operand type for abs(): '{}'",
+            other.type_name()
+        ))),
     }
 }

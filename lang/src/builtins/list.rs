@@ -24,6 +24,8 @@ pub const LIST_METHODS: NativeTable = &[
     ("clear", list_clear),
     ("__len__", seq_len),
     ("__getitem__", seq_getitem),
+    ("__setitem__", list_setitem),
+    ("__delitem__", list_delitem),
     ("__contains__", seq_contains),
 ];
 pub const TUPLE_METHODS: NativeTable = &[
@@ -94,7 +96,11 @@ pub fn range_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         2 => (n[0], n[1], 1),
         3 => (n[0], n[1], n[2]),
         0 => return Err(type_error("range expected at least 1 argument, got 0")),
-        k => return Err(type_error(format!("range expected at most 3 arguments, got {k}"))),
+        k => {
+            return Err(type_error(format!(
+                "range expected at most 3 arguments, got {k}"
+            )))
+        }
     };
     if step == 0 {
         return Err(value_error("range() arg 3 must not be zero"));
@@ -174,7 +180,12 @@ fn merge_sort(vm: &mut Vm, items: Vec<(Value, Value)>) -> PyResult<Vec<(Value, V
 
 /// Sort values stably by an optional key function, optionally reversed (a reversed sort
 /// keeps equal items in their original order, as CPython's does).
-pub(crate) fn sort_values(vm: &mut Vm, items: Vec<Value>, key: Option<&Value>, reverse: bool) -> PyResult<Vec<Value>> {
+pub(crate) fn sort_values(
+    vm: &mut Vm,
+    items: Vec<Value>,
+    key: Option<&Value>,
+    reverse: bool,
+) -> PyResult<Vec<Value>> {
     let mut pairs = Vec::with_capacity(items.len());
     for v in items {
         let k = match key {
@@ -194,14 +205,20 @@ pub(crate) fn sort_values(vm: &mut Vm, items: Vec<Value>, key: Option<&Value>, r
 }
 
 /// `key=` and `reverse=` of sort/sorted (keyword-only).
-pub(crate) fn sort_options(vm: &mut Vm, args: &mut Args, fname: &str) -> PyResult<(Option<Value>, bool)> {
+pub(crate) fn sort_options(
+    vm: &mut Vm,
+    args: &mut Args,
+    fname: &str,
+) -> PyResult<(Option<Value>, bool)> {
     let key = args.take_kw("key");
     let reverse = match args.take_kw("reverse") {
         Some(r) => vm.truthy(&r)?,
         None => false,
     };
     if let Some((k, _)) = args.kw.first() {
-        return Err(type_error(format!("{fname}() got an unexpected keyword argument '{k}'")));
+        return Err(type_error(format!(
+            "'{k}' is an invalid keyword argument for {fname}()"
+        )));
     }
     Ok((key, reverse))
 }
@@ -229,7 +246,7 @@ fn list_extend(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `list.insert(index, object)`: the index is clamped like a slice bound.
 fn list_insert(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let l = this_list(&mut args, "insert")?;
-    let mut a = pos_args(args, "insert", 2, 2)?;
+    let mut a = pos_args(args, "list.insert", 2, 2)?;
     let i = arg_int(&a[0])?;
     let x = a.remove(1);
     let mut v = l.borrow_mut();
@@ -242,7 +259,7 @@ fn list_insert(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `list.pop(index=-1)`.
 fn list_pop(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let l = this_list(&mut args, "pop")?;
-    let a = pos_args(args, "pop", 0, 1)?;
+    let a = pos_args(args, "list.pop", 0, 1)?;
     let i = match a.first() {
         Some(v) => arg_int(v)?,
         None => -1,
@@ -261,7 +278,14 @@ fn list_pop(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 
 /// Position of the first item equal to `x` in `items[start:end]`.
 fn position(vm: &mut Vm, items: &[Value], x: &Value, a: &[Value]) -> PyResult<Option<usize>> {
-    let (st, en) = adjust_indices(opt_index(a.get(1))?, opt_index(a.get(2))?, items.len());
+    let bound = |v: Option<&Value>| match v {
+        Some(Value::None) => Err(type_error(
+            "slice indices must be integers or have an __index__ method",
+        )),
+        other => opt_index(other)
+            .map_err(|_| type_error("slice indices must be integers or have an __index__ method")),
+    };
+    let (st, en) = adjust_indices(bound(a.get(1))?, bound(a.get(2))?, items.len());
     let en = en.min(items.len());
     for (i, v) in items.iter().enumerate().take(en).skip(st) {
         if v.is(x) || vm.eq(v, x)? {
@@ -291,7 +315,7 @@ fn list_remove(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `list.index(value[, start[, stop]])`.
 fn list_index(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let l = this_list(&mut args, "index")?;
-    let a = pos_args(args, "index", 1, 3)?;
+    let a = pos_args(args, "list.index", 1, 3)?;
     let items = l.borrow().clone();
     match position(vm, &items, &a[0], &a)? {
         Some(i) => Ok(Value::Int(i as i64)),
@@ -379,6 +403,23 @@ fn seq_getitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     vm.getitem(&this, &a[0])
 }
 
+/// `l[i] = x` through the method.
+fn list_setitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let l = this_list(&mut args, "__setitem__")?;
+    let mut a = pos_args(args, "list.__setitem__", 2, 2)?;
+    let v = a.remove(1);
+    vm.setitem(&Value::List(l), a.remove(0), v)?;
+    Ok(Value::None)
+}
+
+/// `del l[i]` through the method.
+fn list_delitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let l = this_list(&mut args, "__delitem__")?;
+    let a = pos_args(args, "list.__delitem__", 1, 1)?;
+    vm.delitem(&Value::List(l), &a[0])?;
+    Ok(Value::None)
+}
+
 /// `x in seq` through the method.
 fn seq_contains(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
@@ -392,7 +433,7 @@ fn seq_contains(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `tuple.index(value[, start[, stop]])`.
 fn tuple_index(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let t = this_tuple(&mut args, "index")?;
-    let a = pos_args(args, "index", 1, 3)?;
+    let a = pos_args(args, "tuple.index", 1, 3)?;
     match position(vm, &t, &a[0], &a)? {
         Some(i) => Ok(Value::Int(i as i64)),
         None => Err(value_error("tuple.index(x): x not in tuple")),
@@ -415,7 +456,11 @@ fn range_pos(r: &RangeObj, v: &Value) -> Option<i64> {
         Value::Bool(b) => *b as i64,
         _ => return None,
     };
-    let inside = if r.step > 0 { i >= r.start && i < r.stop } else { i <= r.start && i > r.stop };
+    let inside = if r.step > 0 {
+        i >= r.start && i < r.stop
+    } else {
+        i <= r.start && i > r.stop
+    };
     if inside && (i - r.start) % r.step == 0 {
         Some((i - r.start) / r.step)
     } else {

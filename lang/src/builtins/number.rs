@@ -4,7 +4,7 @@
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
-use crate::builtins::str::{drop_class_receiver, pos_args, receiver};
+use crate::builtins::str::{drop_class_receiver, kw_args, pos_args, receiver};
 use crate::builtins::{arg_float, arg_int, Args, NativeTable};
 use crate::exc::{overflow_error, type_error, value_error, PyResult};
 use crate::format::text_err;
@@ -64,7 +64,9 @@ pub(crate) fn float_to_int(f: f64) -> PyResult<Value> {
     if f.abs() < 9.0e18 {
         return Ok(Value::Int(f.trunc() as i64));
     }
-    Ok(Value::from_bigint(crate::text::int::float_to_int(f).map_err(text_err)?))
+    Ok(Value::from_bigint(
+        crate::text::int::float_to_int(f).map_err(text_err)?,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -94,15 +96,19 @@ pub fn int_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         (Value::Bool(b), None) => Ok(Value::Int(*b as i64)),
         (Value::Float(f), None) => float_to_int(*f),
         (Value::Str(s), b) => {
-            let n = crate::text::int::parse(s.as_str(), b.unwrap_or(10) as u32).map_err(text_err)?;
+            let n =
+                crate::text::int::parse(s.as_str(), b.unwrap_or(10) as u32).map_err(text_err)?;
             Ok(Value::from_bigint(n))
         }
         (Value::Bytes(_) | Value::ByteArray(_), b) => {
             let bytes = crate::builtins::arg_bytes_like(&x)?;
-            let n = crate::text::int::parse_bytes(&bytes, b.unwrap_or(10) as u32).map_err(text_err)?;
+            let n =
+                crate::text::int::parse_bytes(&bytes, b.unwrap_or(10) as u32).map_err(text_err)?;
             Ok(Value::from_bigint(n))
         }
-        (_, Some(_)) => Err(type_error("int() can't convert non-string with explicit base")),
+        (_, Some(_)) => Err(type_error(
+            "int() can't convert non-string with explicit base",
+        )),
         (Value::Instance(i), None) => {
             for m in ["__int__", "__index__", "__trunc__"] {
                 if let Some(f) = i.class.lookup(m) {
@@ -142,19 +148,23 @@ pub fn bool_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 pub fn float_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
     let [x] = args.bind("float", ["*x"], 0)?;
-    let Some(x) = x else { return Ok(Value::Float(0.0)) };
+    let Some(x) = x else {
+        return Ok(Value::Float(0.0));
+    };
     match &x {
         Value::Str(s) => crate::text::float::parse(s.as_str())
             .map(Value::Float)
             .ok_or_else(|| value_error(crate::text::float::parse_error(s.as_str()))),
         Value::Bytes(_) | Value::ByteArray(_) => {
             let b = crate::builtins::arg_bytes_like(&x)?;
-            crate::text::float::parse_bytes(&b).map(Value::Float).ok_or_else(|| {
-                value_error(format!(
-                    "could not convert string to float: {}",
-                    crate::text::repr::bytes_repr(&b)
-                ))
-            })
+            crate::text::float::parse_bytes(&b)
+                .map(Value::Float)
+                .ok_or_else(|| {
+                    value_error(format!(
+                        "could not convert string to float: {}",
+                        crate::text::repr::bytes_repr(&b)
+                    ))
+                })
         }
         Value::Float(_) => Ok(x.clone()),
         Value::Instance(i) => {
@@ -196,7 +206,12 @@ fn int_bit_length(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn int_bit_count(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let n = this_int(&mut args, "bit_count")?;
     pos_args(args, "int.bit_count", 0, 0)?;
-    let ones: u32 = n.magnitude().to_u32_digits().iter().map(|d| d.count_ones()).sum();
+    let ones: u32 = n
+        .magnitude()
+        .to_u32_digits()
+        .iter()
+        .map(|d| d.count_ones())
+        .sum();
     Ok(Value::Int(ones as i64))
 }
 
@@ -218,7 +233,8 @@ fn byteorder(v: Option<&Value>, fname: &str) -> PyResult<bool> {
 /// `int.to_bytes(length=1, byteorder='big', *, signed=False)`.
 fn int_to_bytes(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let n = this_int(&mut args, "to_bytes")?;
-    let [length, order, signed] = args.bind("to_bytes", ["length", "byteorder", "signed"], 0)?;
+    let [length, order, signed] =
+        kw_args(args, "to_bytes", ["length", "byteorder", "signed"], 0, 2)?;
     let length = match length {
         Some(l) => arg_int(&l)?,
         None => 1,
@@ -228,7 +244,9 @@ fn int_to_bytes(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         Some(s) => vm.truthy(&s)?,
         None => false,
     };
-    crate::text::int::to_bytes(&n, length, big, signed).map(Value::bytes).map_err(text_err)
+    crate::text::int::to_bytes(&n, length, big, signed)
+        .map(Value::bytes)
+        .map_err(text_err)
 }
 
 /// `int.from_bytes(bytes, byteorder='big', *, signed=False)` (class method).
@@ -238,7 +256,8 @@ fn int_from_bytes(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     if args.pos.len() >= 2 && is_int(&args.pos[0]) && !matches!(args.pos[1], Value::Str(_)) {
         args.pos.remove(0);
     }
-    let [data, order, signed] = args.bind("from_bytes", ["bytes", "byteorder", "signed"], 1)?;
+    let [data, order, signed] =
+        kw_args(args, "from_bytes", ["bytes", "byteorder", "signed"], 1, 2)?;
     let data = data.expect("required");
     let bytes = match &data {
         Value::Bytes(_) | Value::ByteArray(_) => crate::builtins::arg_bytes_like(&data)?,
@@ -265,7 +284,9 @@ fn int_from_bytes(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         Some(s) => vm.truthy(&s)?,
         None => false,
     };
-    Ok(Value::from_bigint(crate::text::int::from_bytes(&bytes, big, signed)))
+    Ok(Value::from_bigint(crate::text::int::from_bytes(
+        &bytes, big, signed,
+    )))
 }
 
 /// `int.__index__()`, `__int__`, `conjugate()`: the int itself (bools become ints).
@@ -353,7 +374,12 @@ fn float_as_integer_ratio(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let bits = f.to_bits();
     let exp = ((bits >> 52) & 0x7ff) as i64;
     let mut mant = (bits & ((1u64 << 52) - 1)) as i128;
-    let mut e = if exp == 0 { -1074 } else { mant |= 1 << 52; exp - 1075 };
+    let mut e = if exp == 0 {
+        -1074
+    } else {
+        mant |= 1 << 52;
+        exp - 1075
+    };
     while mant & 1 == 0 && e < 0 {
         mant >>= 1;
         e += 1;
@@ -367,7 +393,10 @@ fn float_as_integer_ratio(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     } else {
         (num, BigInt::from(1) << ((-e) as usize))
     };
-    Ok(Value::tuple(vec![Value::from_bigint(num), Value::from_bigint(den)]))
+    Ok(Value::tuple(vec![
+        Value::from_bigint(num),
+        Value::from_bigint(den),
+    ]))
 }
 
 /// `float.conjugate()`, `__float__`: the float itself.
@@ -410,7 +439,9 @@ pub(crate) fn round_float(f: f64, ndigits: Option<&Value>) -> PyResult<Value> {
                 }
                 other => arg_int(other)?,
             };
-            crate::text::float::round(f, nd).map(Value::Float).map_err(text_err)
+            crate::text::float::round(f, nd)
+                .map(Value::Float)
+                .map_err(text_err)
         }
     }
 }

@@ -20,7 +20,10 @@ pub const SET_METHODS: NativeTable = &[
     ("update", set_update),
     ("intersection_update", set_intersection_update),
     ("difference_update", set_difference_update),
-    ("symmetric_difference_update", set_symmetric_difference_update),
+    (
+        "symmetric_difference_update",
+        set_symmetric_difference_update,
+    ),
     ("union", set_union),
     ("intersection", set_intersection),
     ("difference", set_difference),
@@ -107,7 +110,11 @@ fn is_set(v: &Value) -> bool {
 
 /// The receiver's elements (a copy) and whether it is a frozenset.
 fn this(args: &mut Args, name: &str) -> PyResult<(Set, bool)> {
-    let ty = if matches!(args.pos.first(), Some(Value::FrozenSet(_))) { "frozenset" } else { "set" };
+    let ty = if matches!(args.pos.first(), Some(Value::FrozenSet(_))) {
+        "frozenset"
+    } else {
+        "set"
+    };
     match receiver(args, ty, name, is_set)? {
         Value::Set(s) => Ok((s.borrow().clone(), false)),
         Value::FrozenSet(s) => Ok(((*s).clone(), true)),
@@ -213,10 +220,17 @@ fn set_clear(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 }
 
 /// Apply `op(self, other)` for every argument and store the result in self.
-fn update_with(vm: &mut Vm, mut args: Args, name: &str, op: fn(&Set, &Set) -> Set) -> PyResult<Value> {
+fn update_with(
+    vm: &mut Vm,
+    mut args: Args,
+    name: &str,
+    op: fn(&Set, &Set) -> Set,
+) -> PyResult<Value> {
     let s = this_mut(&mut args, name)?;
     if !args.kw.is_empty() {
-        return Err(type_error(format!("set.{name}() takes no keyword arguments")));
+        return Err(type_error(format!(
+            "set.{name}() takes no keyword arguments"
+        )));
     }
     let mut cur = s.borrow().clone();
     for other in &args.pos {
@@ -244,7 +258,12 @@ fn set_difference_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 /// `set.symmetric_difference_update(other)`.
 fn set_symmetric_difference_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    update_with(vm, args, "symmetric_difference_update", symmetric_difference)
+    update_with(
+        vm,
+        args,
+        "symmetric_difference_update",
+        symmetric_difference,
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -253,7 +272,12 @@ fn set_symmetric_difference_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
 /// `s.copy()`.
 fn set_copy(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (s, frozen) = this(&mut args, "copy")?;
-    pos_args(args, "copy", 0, 0)?;
+    pos_args(
+        args,
+        &format!("{}.copy", if frozen { "frozenset" } else { "set" }),
+        0,
+        0,
+    )?;
     Ok(make(frozen, s))
 }
 
@@ -288,15 +312,22 @@ fn set_difference(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn set_symmetric_difference(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if args.pos.len() != 2 {
         let n = args.pos.len().saturating_sub(1);
-        return Err(type_error(format!("symmetric_difference() takes exactly one argument ({n} given)")));
+        return Err(type_error(format!(
+            "set.symmetric_difference() takes exactly one argument ({n} given)"
+        )));
     }
     combine(vm, args, "symmetric_difference", symmetric_difference)
 }
 
 /// `s.issubset(other)`.
 fn set_issubset(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (s, _) = this(&mut args, "issubset")?;
-    let a = pos_args(args, "issubset", 1, 1)?;
+    let (s, frozen) = this(&mut args, "issubset")?;
+    let a = pos_args(
+        args,
+        &format!("{}.issubset", if frozen { "frozenset" } else { "set" }),
+        1,
+        1,
+    )?;
     let o = collect(vm, Some(&a[0]))?;
     let r = s.iter().all(|k| o.contains(k));
     Ok(Value::Bool(r))
@@ -304,8 +335,13 @@ fn set_issubset(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 
 /// `s.issuperset(other)`.
 fn set_issuperset(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (s, _) = this(&mut args, "issuperset")?;
-    let a = pos_args(args, "issuperset", 1, 1)?;
+    let (s, frozen) = this(&mut args, "issuperset")?;
+    let a = pos_args(
+        args,
+        &format!("{}.issuperset", if frozen { "frozenset" } else { "set" }),
+        1,
+        1,
+    )?;
     let o = collect(vm, Some(&a[0]))?;
     let r = o.iter().all(|k| s.contains(k));
     Ok(Value::Bool(r))
@@ -313,8 +349,13 @@ fn set_issuperset(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 
 /// `s.isdisjoint(other)`.
 fn set_isdisjoint(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let (s, _) = this(&mut args, "isdisjoint")?;
-    let a = pos_args(args, "isdisjoint", 1, 1)?;
+    let (s, frozen) = this(&mut args, "isdisjoint")?;
+    let a = pos_args(
+        args,
+        &format!("{}.isdisjoint", if frozen { "frozenset" } else { "set" }),
+        1,
+        1,
+    )?;
     let o = collect(vm, Some(&a[0]))?;
     let r = s.iter().all(|k| !o.contains(k));
     Ok(Value::Bool(r))

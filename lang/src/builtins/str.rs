@@ -71,37 +71,138 @@ pub const METHODS: NativeTable = &[
 // ---------------------------------------------------------------------------------------
 // argument helpers shared by the builtin-type files
 
-/// Positional-only arguments between `min` and `max`, with Argument Clinic's wording
-/// (`find expected at least 1 argument, got 0`).
-pub(crate) fn pos_args(args: Args, name: &str, min: usize, max: usize) -> PyResult<Vec<Value>> {
+/// Which of CPython's argument parsers a C function uses: they word errors differently.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// METH_NOARGS / METH_O for 0 and 1 arguments, Argument Clinic otherwise.
+    Auto,
+    /// Argument Clinic: `reversed expected 1 argument, got 0`.
+    Clinic,
+    /// `PyArg_ParseTuple`: `find() takes at least 1 argument (0 given)`.
+    Old,
+}
+
+/// Positional-only arguments between `min` and `max`; `qual` is `type.method` (or the
+/// function name) as CPython's messages show it.
+pub(crate) fn pos_args(args: Args, qual: &str, min: usize, max: usize) -> PyResult<Vec<Value>> {
+    styled_args(args, qual, min, max, Style::Auto)
+}
+
+/// [`pos_args`] with Argument Clinic's wording even for one argument.
+pub(crate) fn clinic_args(args: Args, qual: &str, min: usize, max: usize) -> PyResult<Vec<Value>> {
+    styled_args(args, qual, min, max, Style::Clinic)
+}
+
+/// [`pos_args`] with `PyArg_ParseTuple`'s wording (str.find and friends).
+pub(crate) fn old_args(args: Args, qual: &str, min: usize, max: usize) -> PyResult<Vec<Value>> {
+    styled_args(args, qual, min, max, Style::Old)
+}
+
+fn styled_args(
+    args: Args,
+    qual: &str,
+    min: usize,
+    max: usize,
+    style: Style,
+) -> PyResult<Vec<Value>> {
     if !args.kw.is_empty() {
-        return Err(type_error(format!("{name}() takes no keyword arguments")));
+        return Err(type_error(format!("{qual}() takes no keyword arguments")));
     }
     let n = args.pos.len();
-    if n < min || n > max {
-        let plural = |k: usize| if k == 1 { "" } else { "s" };
-        return Err(type_error(if max == 0 {
-            format!("{name}() takes no arguments ({n} given)")
-        } else if min == max && min == 1 {
-            format!("{name}() takes exactly one argument ({n} given)")
-        } else if n < min {
-            if min == max {
-                format!("{name} expected {min} argument{}, got {n}", plural(min))
-            } else {
-                format!("{name} expected at least {min} argument{}, got {n}", plural(min))
-            }
+    if n >= min && n <= max {
+        return Ok(args.pos);
+    }
+    let short = qual.rsplit('.').next().unwrap_or(qual);
+    let s = |k: usize| if k == 1 { "" } else { "s" };
+    let msg = match style {
+        Style::Auto if max == 0 => format!("{qual}() takes no arguments ({n} given)"),
+        Style::Auto if min == 1 && max == 1 => {
+            format!("{qual}() takes exactly one argument ({n} given)")
+        }
+        Style::Old if n < min => format!(
+            "{short}() takes at least {min} argument{} ({n} given)",
+            s(min)
+        ),
+        Style::Old => format!(
+            "{short}() takes at most {max} argument{} ({n} given)",
+            s(max)
+        ),
+        _ if min == max => format!("{short} expected {min} argument{}, got {n}", s(min)),
+        _ if n < min => format!(
+            "{short} expected at least {min} argument{}, got {n}",
+            s(min)
+        ),
+        _ => format!("{short} expected at most {max} argument{}, got {n}", s(max)),
+    };
+    Err(type_error(msg))
+}
+
+/// Bind positional-or-keyword parameters as CPython's keyword parsers do: at most
+/// `max_pos` positionally, the first `required` mandatory, unknown keywords refused with
+/// `'foo' is an invalid keyword argument for split()`.
+pub(crate) fn kw_args<const N: usize>(
+    args: Args,
+    name: &str,
+    params: [&str; N],
+    required: usize,
+    max_pos: usize,
+) -> PyResult<[Option<Value>; N]> {
+    let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
+    let n = args.pos.len();
+    let s = |k: usize| if k == 1 { "" } else { "s" };
+    if n > max_pos {
+        return Err(type_error(if max_pos == N {
+            format!("{name}() takes at most {N} argument{} ({n} given)", s(N))
         } else {
-            format!("{name} expected at most {max} argument{}, got {n}", plural(max))
+            format!(
+                "{name}() takes at most {max_pos} positional argument{} ({n} given)",
+                s(max_pos)
+            )
         }));
     }
-    Ok(args.pos)
+    for (slot, v) in out.iter_mut().zip(args.pos) {
+        *slot = Some(v);
+    }
+    for (k, v) in args.kw {
+        match params.iter().position(|p| *p == &*k) {
+            Some(i) if out[i].is_some() => {
+                return Err(type_error(format!(
+                    "argument for {name}() given by name ('{k}') and position ({})",
+                    i + 1
+                )))
+            }
+            Some(i) => out[i] = Some(v),
+            None => {
+                return Err(type_error(format!(
+                    "'{k}' is an invalid keyword argument for {name}()"
+                )))
+            }
+        }
+    }
+    for (i, slot) in out.iter().enumerate().take(required) {
+        if slot.is_none() {
+            return Err(type_error(format!(
+                "{name}() missing required argument '{}' (pos {})",
+                params[i],
+                i + 1
+            )));
+        }
+    }
+    Ok(out)
 }
 
 /// The receiver of a method of a builtin type, or CPython's descriptor error when an
 /// unbound method is called on the wrong type (`str.upper(5)`).
-pub(crate) fn receiver(args: &mut Args, ty: &str, name: &str, ok: fn(&Value) -> bool) -> PyResult<Value> {
+pub(crate) fn receiver(
+    args: &mut Args,
+    ty: &str,
+    name: &str,
+    ok: fn(&Value) -> bool,
+) -> PyResult<Value> {
     if args.pos.is_empty() {
-        return Err(type_error(format!("unbound method {ty}.{name}() needs an argument")));
+        return Err(type_error(format!(
+            "unbound method {ty}.{name}() needs an argument"
+        )));
     }
     let v = args.pos.remove(0);
     if !ok(&v) {
@@ -127,8 +228,14 @@ pub(crate) fn opt_index(v: Option<&Value>) -> PyResult<Option<i64>> {
         None | Some(Value::None) => Ok(None),
         Some(Value::Int(i)) => Ok(Some(*i)),
         Some(Value::Bool(b)) => Ok(Some(*b as i64)),
-        Some(Value::Long(b)) => Ok(Some(if b.sign() == num_bigint::Sign::Minus { i64::MIN } else { i64::MAX })),
-        Some(_) => Err(type_error("slice indices must be integers or None or have an __index__ method")),
+        Some(Value::Long(b)) => Ok(Some(if b.sign() == num_bigint::Sign::Minus {
+            i64::MIN
+        } else {
+            i64::MAX
+        })),
+        Some(_) => Err(type_error(
+            "slice indices must be integers or None or have an __index__ method",
+        )),
     }
 }
 
@@ -139,7 +246,15 @@ pub(crate) fn adjust_indices(start: Option<i64>, end: Option<i64>, len: usize) -
     let s = start.map(fix).unwrap_or(0);
     let e = end.map(fix).unwrap_or(len);
     // A start past the end stays past it (find then reports -1).
-    let s = if let Some(st) = start { if st > len { len + 1 } else { s } } else { s };
+    let s = if let Some(st) = start {
+        if st > len {
+            len + 1
+        } else {
+            s
+        }
+    } else {
+        s
+    };
     (s as usize, e as usize)
 }
 
@@ -150,6 +265,21 @@ pub(crate) fn flag(v: &Value) -> bool {
         Value::Int(i) => *i != 0,
         Value::None => false,
         _ => true,
+    }
+}
+
+/// A str argument, `encode() argument 'encoding' must be str, not int` (or without the
+/// name when `what` is empty: `removeprefix() argument must be str, not int`).
+pub(crate) fn named_str(v: &Value, fname: &str, what: &str) -> PyResult<Rc<PyStr>> {
+    match v {
+        Value::Str(s) => Ok(s.clone()),
+        other => {
+            let sep = if what.is_empty() { "" } else { " " };
+            Err(type_error(format!(
+                "{fname}() argument{sep}{what} must be str, not {}",
+                other.type_name()
+            )))
+        }
     }
 }
 
@@ -167,7 +297,10 @@ fn this(args: &mut Args, name: &str) -> PyResult<Rc<PyStr>> {
 fn must_str(v: &Value) -> PyResult<&str> {
     match v {
         Value::Str(s) => Ok(s.as_str()),
-        other => Err(type_error(format!("must be str, not {}", other.type_name()))),
+        other => Err(type_error(format!(
+            "must be str, not {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -178,7 +311,9 @@ fn must_str(v: &Value) -> PyResult<&str> {
 pub fn str_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
     let [obj, encoding, errors] = args.bind("str", ["object", "encoding", "errors"], 0)?;
-    let Some(obj) = obj else { return Ok(Value::str("")) };
+    let Some(obj) = obj else {
+        return Ok(Value::str(""));
+    };
     if encoding.is_some() || errors.is_some() {
         let enc = match &encoding {
             Some(e) => crate::builtins::arg_str(e, "str", 2)?.as_str().to_string(),
@@ -226,7 +361,7 @@ str_map! {
     str_title, "title", strings::title;
     str_capitalize, "capitalize", strings::capitalize;
     str_swapcase, "swapcase", strings::swapcase;
-    str_casefold, "casefold", strings::lower;
+    str_casefold, "casefold", casefold;
 }
 
 macro_rules! str_pred {
@@ -279,13 +414,15 @@ fn str_getitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 // ---------------------------------------------------------------------------------------
 // padding
 
-fn fill_char(v: Option<&Value>, name: &str) -> PyResult<char> {
+fn fill_char(v: Option<&Value>) -> PyResult<char> {
     match v {
         None => Ok(' '),
         Some(Value::Str(s)) if s.char_len() == 1 => Ok(s.as_str().chars().next().unwrap_or(' ')),
-        Some(Value::Str(_)) => Err(type_error("The fill character must be exactly one character long")),
+        Some(Value::Str(_)) => Err(type_error(
+            "The fill character must be exactly one character long",
+        )),
         Some(other) => Err(type_error(format!(
-            "{name}() argument 2 must be str of length 1, not {}",
+            "The fill character must be a unicode character, not {}",
             other.type_name()
         ))),
     }
@@ -296,9 +433,9 @@ macro_rules! str_pad {
         #[doc = concat!("`str.", $name, "(width, fillchar=' ')`.")]
         fn $fname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             let s = this(&mut args, $name)?;
-            let a = pos_args(args, $name, 1, 2)?;
+            let a = pos_args(args, concat!("str.", $name), 1, 2)?;
             let width = arg_int(&a[0])?;
-            let fill = fill_char(a.get(1), $name)?;
+            let fill = fill_char(a.get(1))?;
             let f: fn(&str, i64, char) -> String = $f;
             if width <= s.char_len() as i64 {
                 return Ok(Value::Str(s));
@@ -325,7 +462,7 @@ fn str_zfill(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `str.expandtabs(tabsize=8)`.
 fn str_expandtabs(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "expandtabs")?;
-    let [tab] = args.bind("expandtabs", ["tabsize"], 0)?;
+    let [tab] = kw_args(args, "expandtabs", ["tabsize"], 0, 1)?;
     let tab = match tab {
         Some(t) => arg_int(&t)?,
         None => 8,
@@ -349,7 +486,7 @@ macro_rules! str_strip {
         #[doc = concat!("`str.", $name, "(chars=None)`.")]
         fn $fname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             let s = this(&mut args, $name)?;
-            let a = pos_args(args, $name, 0, 1)?;
+            let a = pos_args(args, concat!("str.", $name), 0, 1)?;
             let chars = strip_chars(a.first(), $name)?;
             let f: for<'a> fn(&'a str, Option<&str>) -> &'a str = $f;
             Ok(Value::str(f(s.as_str(), chars.as_deref())))
@@ -364,11 +501,16 @@ str_strip! {
 }
 
 fn split_args(args: Args, name: &str) -> PyResult<(Option<String>, i64)> {
-    let [sep, maxsplit] = args.bind(name, ["sep", "maxsplit"], 0)?;
+    let [sep, maxsplit] = kw_args(args, name, ["sep", "maxsplit"], 0, 2)?;
     let sep = match sep {
         None | Some(Value::None) => None,
         Some(Value::Str(s)) => Some(s.as_str().to_string()),
-        Some(other) => return Err(type_error(format!("must be str or None, not {}", other.type_name()))),
+        Some(other) => {
+            return Err(type_error(format!(
+                "must be str or None, not {}",
+                other.type_name()
+            )))
+        }
     };
     let max = match maxsplit {
         Some(m) => arg_int(&m)?,
@@ -396,7 +538,7 @@ fn str_rsplit(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `str.splitlines(keepends=False)`.
 fn str_splitlines(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "splitlines")?;
-    let [keep] = args.bind("splitlines", ["keepends"], 0)?;
+    let [keep] = kw_args(args, "splitlines", ["keepends"], 0, 1)?;
     let keep = keep.as_ref().map(flag).unwrap_or(false);
     let parts = strings::splitlines(s.as_str(), keep);
     Ok(Value::list(parts.into_iter().map(Value::str).collect()))
@@ -417,7 +559,11 @@ fn str_partition(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let sep = partition_sep(&a)?;
     let t = s.as_str();
     Ok(Value::tuple(match t.find(sep) {
-        Some(i) => vec![Value::str(&t[..i]), a[0].clone(), Value::str(&t[i + sep.len()..])],
+        Some(i) => vec![
+            Value::str(&t[..i]),
+            a[0].clone(),
+            Value::str(&t[i + sep.len()..]),
+        ],
         None => vec![Value::Str(s.clone()), Value::str(""), Value::str("")],
     }))
 }
@@ -429,7 +575,11 @@ fn str_rpartition(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let sep = partition_sep(&a)?;
     let t = s.as_str();
     Ok(Value::tuple(match t.rfind(sep) {
-        Some(i) => vec![Value::str(&t[..i]), a[0].clone(), Value::str(&t[i + sep.len()..])],
+        Some(i) => vec![
+            Value::str(&t[..i]),
+            a[0].clone(),
+            Value::str(&t[i + sep.len()..]),
+        ],
         None => vec![Value::str(""), Value::str(""), Value::Str(s.clone())],
     }))
 }
@@ -454,14 +604,20 @@ fn window<'a>(s: &'a PyStr, a: &[Value]) -> PyResult<Option<(&'a str, usize)>> {
 
 fn find_impl(s: &PyStr, a: &[Value], rev: bool) -> PyResult<i64> {
     let sub = must_str(&a[0])?;
-    let Some((hay, off)) = window(s, a)? else { return Ok(-1) };
+    let Some((hay, off)) = window(s, a)? else {
+        return Ok(-1);
+    };
     if off == usize::MAX {
         return Ok(-1);
     }
     let found = if rev { hay.rfind(sub) } else { hay.find(sub) };
     Ok(match found {
         Some(b) => {
-            let ci = if s.is_ascii() { b } else { hay[..b].chars().count() };
+            let ci = if s.is_ascii() {
+                b
+            } else {
+                hay[..b].chars().count()
+            };
             (off + ci) as i64
         }
         None => -1,
@@ -471,21 +627,21 @@ fn find_impl(s: &PyStr, a: &[Value], rev: bool) -> PyResult<i64> {
 /// `str.find(sub[, start[, end]])`.
 fn str_find(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "find")?;
-    let a = pos_args(args, "find", 1, 3)?;
+    let a = old_args(args, "str.find", 1, 3)?;
     Ok(Value::Int(find_impl(&s, &a, false)?))
 }
 
 /// `str.rfind(sub[, start[, end]])`.
 fn str_rfind(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "rfind")?;
-    let a = pos_args(args, "rfind", 1, 3)?;
+    let a = old_args(args, "str.rfind", 1, 3)?;
     Ok(Value::Int(find_impl(&s, &a, true)?))
 }
 
 /// `str.index(sub[, start[, end]])`: like find, ValueError when missing.
 fn str_index(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "index")?;
-    let a = pos_args(args, "index", 1, 3)?;
+    let a = old_args(args, "str.index", 1, 3)?;
     match find_impl(&s, &a, false)? {
         -1 => Err(value_error("substring not found")),
         i => Ok(Value::Int(i)),
@@ -495,7 +651,7 @@ fn str_index(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `str.rindex(sub[, start[, end]])`.
 fn str_rindex(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "rindex")?;
-    let a = pos_args(args, "rindex", 1, 3)?;
+    let a = old_args(args, "str.rindex", 1, 3)?;
     match find_impl(&s, &a, true)? {
         -1 => Err(value_error("substring not found")),
         i => Ok(Value::Int(i)),
@@ -505,13 +661,19 @@ fn str_rindex(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `str.count(sub[, start[, end]])`: non-overlapping occurrences.
 fn str_count(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "count")?;
-    let a = pos_args(args, "count", 1, 3)?;
+    let a = old_args(args, "str.count", 1, 3)?;
     let sub = must_str(&a[0])?;
-    let Some((hay, off)) = window(&s, &a)? else { return Ok(Value::Int(0)) };
+    let Some((hay, off)) = window(&s, &a)? else {
+        return Ok(Value::Int(0));
+    };
     if off == usize::MAX {
         return Ok(Value::Int(0));
     }
-    let n = if sub.is_empty() { hay.chars().count() + 1 } else { hay.matches(sub).count() };
+    let n = if sub.is_empty() {
+        hay.chars().count() + 1
+    } else {
+        hay.matches(sub).count()
+    };
     Ok(Value::Int(n as i64))
 }
 
@@ -563,35 +725,40 @@ fn affix_match(s: &PyStr, a: &[Value], name: &str, ends: bool) -> PyResult<bool>
 /// `str.startswith(prefix[, start[, end]])`; the prefix may be a tuple of str.
 fn str_startswith(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "startswith")?;
-    let a = pos_args(args, "startswith", 1, 3)?;
+    let a = old_args(args, "str.startswith", 1, 3)?;
     Ok(Value::Bool(affix_match(&s, &a, "startswith", false)?))
 }
 
 /// `str.endswith(suffix[, start[, end]])`; the suffix may be a tuple of str.
 fn str_endswith(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "endswith")?;
-    let a = pos_args(args, "endswith", 1, 3)?;
+    let a = old_args(args, "str.endswith", 1, 3)?;
     Ok(Value::Bool(affix_match(&s, &a, "endswith", true)?))
 }
 
 /// `str.replace(old, new, count=-1)`.
 fn str_replace(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "replace")?;
-    let a = pos_args(args, "replace", 2, 3)?;
+    let a = pos_args(args, "str.replace", 2, 3)?;
     let old = crate::builtins::arg_str(&a[0], "replace", 1)?;
     let new = crate::builtins::arg_str(&a[1], "replace", 2)?;
     let count = match a.get(2) {
         Some(c) => arg_int(c)?,
         None => -1,
     };
-    Ok(Value::str(strings::replace(s.as_str(), old.as_str(), new.as_str(), count)))
+    Ok(Value::str(strings::replace(
+        s.as_str(),
+        old.as_str(),
+        new.as_str(),
+        count,
+    )))
 }
 
 /// `str.removeprefix(prefix)`.
 fn str_removeprefix(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "removeprefix")?;
     let a = pos_args(args, "str.removeprefix", 1, 1)?;
-    let p = crate::builtins::arg_str(&a[0], "removeprefix", 1)?;
+    let p = named_str(&a[0], "removeprefix", "")?;
     Ok(match s.as_str().strip_prefix(p.as_str()) {
         Some(rest) if !p.as_str().is_empty() => Value::str(rest),
         _ => Value::Str(s),
@@ -602,7 +769,7 @@ fn str_removeprefix(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn str_removesuffix(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "removesuffix")?;
     let a = pos_args(args, "str.removesuffix", 1, 1)?;
-    let p = crate::builtins::arg_str(&a[0], "removesuffix", 1)?;
+    let p = named_str(&a[0], "removesuffix", "")?;
     Ok(match s.as_str().strip_suffix(p.as_str()) {
         Some(rest) if !p.as_str().is_empty() => Value::str(rest),
         _ => Value::Str(s),
@@ -650,7 +817,9 @@ fn str_join(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 pub(crate) fn encode_error(s: &str, e: crate::text::codec::CodecError) -> PyErr {
     match e {
         crate::text::codec::CodecError::Encode(e) => crate::exc::instantiate(
-            &crate::types::types().exc("UnicodeEncodeError").expect("class"),
+            &crate::types::types()
+                .exc("UnicodeEncodeError")
+                .expect("class"),
             vec![
                 Value::str(e.encoding),
                 Value::str(s),
@@ -666,13 +835,13 @@ pub(crate) fn encode_error(s: &str, e: crate::text::codec::CodecError) -> PyErr 
 /// `str.encode(encoding='utf-8', errors='strict')`.
 fn str_encode(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "encode")?;
-    let [encoding, errors] = args.bind("encode", ["encoding", "errors"], 0)?;
+    let [encoding, errors] = kw_args(args, "encode", ["encoding", "errors"], 0, 2)?;
     let enc = match &encoding {
-        Some(e) => crate::builtins::arg_str(e, "encode", 1)?.as_str().to_string(),
+        Some(e) => named_str(e, "encode", "'encoding'")?.as_str().to_string(),
         None => "utf-8".into(),
     };
     let err = match &errors {
-        Some(e) => crate::builtins::arg_str(e, "encode", 2)?.as_str().to_string(),
+        Some(e) => named_str(e, "encode", "'errors'")?.as_str().to_string(),
         None => "strict".into(),
     };
     crate::text::codec::encode(s.as_str(), &enc, &err)
@@ -741,16 +910,30 @@ fn template_err(e: PercentError<PyErr>) -> PyErr {
 /// `str.format(*args, **kwargs)`: `{}`, `{0}`, `{name}`, `{0.attr}`, `{0[1]}`, `{!r}`, specs.
 fn str_format(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "format")?;
-    let mut fa = FormatArgs { vm, pos: args.pos, kw: args.kw, mapping: None };
-    render_template(s.as_str(), &mut fa).map(Value::str).map_err(template_err)
+    let mut fa = FormatArgs {
+        vm,
+        pos: args.pos,
+        kw: args.kw,
+        mapping: None,
+    };
+    render_template(s.as_str(), &mut fa)
+        .map(Value::str)
+        .map_err(template_err)
 }
 
 /// `str.format_map(mapping)`.
 fn str_format_map(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "format_map")?;
     let a = pos_args(args, "str.format_map", 1, 1)?;
-    let mut fa = FormatArgs { vm, pos: Vec::new(), kw: Vec::new(), mapping: Some(a[0].clone()) };
-    render_template(s.as_str(), &mut fa).map(Value::str).map_err(template_err)
+    let mut fa = FormatArgs {
+        vm,
+        pos: Vec::new(),
+        kw: Vec::new(),
+        mapping: Some(a[0].clone()),
+    };
+    render_template(s.as_str(), &mut fa)
+        .map(Value::str)
+        .map_err(template_err)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -760,22 +943,34 @@ fn str_format_map(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn str_maketrans(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     drop_class_receiver(&mut args);
     if matches!(args.pos.first(), Some(Value::Str(_))) && args.pos.len() == 1 {
-        return Err(type_error("if you give only one argument to maketrans it must be a dict"));
+        return Err(type_error(
+            "if you give only one argument to maketrans it must be a dict",
+        ));
     }
-    let a = pos_args(args, "maketrans", 1, 3)?;
+    let a = pos_args(args, "str.maketrans", 1, 3)?;
     let mut d = Dict::new();
     if a.len() == 1 {
         let Value::Dict(src) = &a[0] else {
-            return Err(type_error("if you give only one argument to maketrans it must be a dict"));
+            return Err(type_error(
+                "if you give only one argument to maketrans it must be a dict",
+            ));
         };
         for (k, v) in src.borrow().items() {
             let key = match &k {
                 Value::Str(s) if s.char_len() == 1 => {
                     Value::Int(s.as_str().chars().next().map(|c| c as i64).unwrap_or(0))
                 }
-                Value::Str(_) => return Err(value_error("string keys in translate table must be of length 1")),
+                Value::Str(_) => {
+                    return Err(value_error(
+                        "string keys in translate table must be of length 1",
+                    ))
+                }
                 Value::Int(_) | Value::Bool(_) => Value::Int(k.as_i64().unwrap_or(0)),
-                _ => return Err(type_error("keys in translate table must be strings or integers")),
+                _ => {
+                    return Err(type_error(
+                        "keys in translate table must be strings or integers",
+                    ))
+                }
             };
             d.insert(vm.hash_key(key)?, v);
         }
@@ -784,7 +979,9 @@ fn str_maketrans(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let x = crate::builtins::arg_str(&a[0], "maketrans", 1)?;
     let y = crate::builtins::arg_str(&a[1], "maketrans", 2)?;
     if x.char_len() != y.char_len() {
-        return Err(value_error("the first two maketrans arguments must have equal length"));
+        return Err(value_error(
+            "the first two maketrans arguments must have equal length",
+        ));
     }
     for (c, t) in x.as_str().chars().zip(y.as_str().chars()) {
         d.insert(vm.hash_key(Value::Int(c as i64))?, Value::Int(t as i64));
@@ -826,11 +1023,42 @@ fn str_translate(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
                 let n = v.as_i64().unwrap_or(0);
                 match u32::try_from(n).ok().and_then(char::from_u32) {
                     Some(ch) => out.push(ch),
-                    None => return Err(value_error("character mapping must be in range(0x110000)")),
+                    None => {
+                        return Err(value_error("character mapping must be in range(0x110000)"))
+                    }
                 }
             }
-            Some(_) => return Err(type_error("character mapping must return integer, None or str")),
+            Some(_) => {
+                return Err(type_error(
+                    "character mapping must return integer, None or str",
+                ))
+            }
         }
     }
     Ok(Value::str(out))
+}
+
+/// `str.casefold()`: lower case plus the full case foldings that lower() lacks.
+fn casefold(s: &str) -> String {
+    let lower = strings::lower(s);
+    if lower.is_ascii() {
+        return lower;
+    }
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match c {
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'ſ' => out.push('s'),
+            'ς' => out.push('σ'),
+            'ﬀ' => out.push_str("ff"),
+            'ﬁ' => out.push_str("fi"),
+            'ﬂ' => out.push_str("fl"),
+            'ﬃ' => out.push_str("ffi"),
+            'ﬄ' => out.push_str("ffl"),
+            'ﬅ' | 'ﬆ' => out.push_str("st"),
+            'µ' => out.push('μ'),
+            _ => out.push(c),
+        }
+    }
+    out
 }

@@ -1,0 +1,73 @@
+# dict and set
+def t(label, f):
+    try:
+        print(label, repr(f()))
+    except Exception as e:
+        print(label, type(e).__name__ + ":", e)
+
+d = {"a": 1, "b": 2}
+d["c"] = 3
+print(d, len(d), d.get("a"), d.get("z"), d.get("z", 0))
+print(d.setdefault("a", 9), d.setdefault("d", 4), d)
+print(d.pop("d"), d.pop("zz", None), d)
+k, v = d.popitem()
+print(k, v, d)
+d.update({"x": 10}, y=11)
+d.update([("p", 1), ("q", 2)])
+print(d)
+ks = d.keys()
+vs = d.values()
+its = d.items()
+print(ks, vs, its)
+d["new"] = 0
+print(len(ks), "new" in ks, 0 in vs, ("new", 0) in its, ("new", 1) in its)
+print(list(ks), list(reversed(d)), list(reversed(d.items()))[:2])
+print(ks & {"a", "x"}, sorted(ks - {"a"}), sorted(ks | {"zz"}))
+for key, val in d.items():
+    print(key, val, end="; ")
+print()
+print(dict.fromkeys(["a", "b"]), dict.fromkeys("xy", 0))
+print(dict(a=1, b=2), dict([("a", 1)]), dict({"a": 1}, b=2), dict(zip("ab", [1, 2])))
+c = d.copy()
+d.clear()
+print(d, len(c))
+print({1: "a"} | {2: "b"}, {1: 1} == {1: 1}, {1: 1} == {1: 2})
+e = {1: "x"}
+e |= {2: "y"}
+print(e, 1 in e, 3 not in e)
+print({1: "int", 1.0: "float", True: "bool"})
+t("popitem empty", lambda: {}.popitem())
+t("pop missing", lambda: {}.pop("k"))
+t("missing key", lambda: {"a": 1}["b"])
+t("missing tuple key", lambda: {}[(1, 2)])
+t("unhashable", lambda: {[1]: 2})
+t("get noargs", lambda: {}.get())
+t("dict bad seq", lambda: dict([1, 2]))
+t("dict bad len", lambda: dict([(1, 2, 3)]))
+t("changed size", lambda: [d2.__setitem__(k + "x", 1) for d2 in [{"a": 1}] for k in d2])
+s = {3, 1, 2}
+s.add(4)
+s.discard(9)
+s.remove(1)
+# Sets print in hash order in CPython; compare sorted contents.
+print(sorted(s), len(s), 2 in s)
+print(sorted(s.union([7])), sorted(s.intersection({2, 3, 9})), sorted(s.difference([2])), sorted(s.symmetric_difference({3, 10})))
+print(sorted(s | {5}), s & {2}, sorted(s - {2}), sorted(s ^ {2, 6}))
+print({1, 2} <= {1, 2, 3}, {1, 2} < {1, 2}, {1, 2}.issubset([1, 2]), {1, 2, 3}.issuperset({1}), {1}.isdisjoint({2}))
+s2 = set("abca")
+print(sorted(s2), len(s2))
+s.update([8, 9], {10})
+s.intersection_update(range(5, 20))
+print(sorted(s))
+s.difference_update([8])
+print(sorted(s))
+print(s.pop() in {9, 10}, len(s))
+s.clear()
+print(s, set(), frozenset(), frozenset([1, 2]), frozenset([1]) | {2})
+fs = frozenset([1, 2])
+print(fs.union([3]), hash(fs) == hash(frozenset([2, 1])), {fs: "ok"}[frozenset([2, 1])])
+t("remove missing", lambda: set().remove(5))
+t("pop empty", lambda: set().pop())
+t("unhashable member", lambda: {[1]})
+t("frozenset add", lambda: frozenset().add(1))
+t("set cmp", lambda: {1} < [1])
