@@ -76,4 +76,5 @@ golden!(
     dict_set,
     numbers,
     functions,
+    idioms,
 );

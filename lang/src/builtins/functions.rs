@@ -320,13 +320,11 @@ fn hash_float(v: f64) -> i64 {
     x as i64 * sign
 }
 
-/// `iter(object)`. The two-argument form (callable, sentinel) is not supported yet.
+/// `iter(object)`, `iter(callable, sentinel)`.
 fn iter(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let a = clinic_args(args, "iter", 1, 2)?;
     if a.len() == 2 {
-        return Err(type_error(
-            "iter(callable, sentinel) is not supported by socklab yet",
-        ));
+        return callable_iterator(&a[0], &a[1]);
     }
     let [obj] = to_array::<1>(a);
     vm.get_iter(&obj.expect("arg"))
@@ -1039,4 +1037,70 @@ fn abs(vm: &mut Vm, args: Args) -> PyResult<Value> {
             other.type_name()
         ))),
     }
+}
+
+/// The state of `iter(callable, sentinel)`; `None` once the sentinel was seen.
+struct CallableIter {
+    state: RefCell<Option<(Value, Value)>>,
+}
+
+const CALLABLE_ITER_METHODS: NativeTable = &[
+    ("__next__", callable_iter_next),
+    ("__iter__", callable_iter_self),
+];
+
+thread_local! {
+    static CALLABLE_ITER: Rc<crate::value::Class> = crate::types::new_class(
+        "callable_iterator",
+        "builtins",
+        vec![types().object.clone()],
+        crate::value::ClassKind::Object,
+        None,
+        CALLABLE_ITER_METHODS,
+        true,
+    );
+}
+
+fn callable_iterator(func: &Value, sentinel: &Value) -> PyResult<Value> {
+    let is_callable = matches!(
+        func,
+        Value::Function(_) | Value::Native(_) | Value::BoundMethod(_) | Value::Class(_)
+    ) || matches!(func, Value::Instance(i) if i.class.lookup("__call__").is_some());
+    if !is_callable {
+        return Err(type_error("iter(v, w): v must be callable"));
+    }
+    let st = CallableIter {
+        state: RefCell::new(Some((func.clone(), sentinel.clone()))),
+    };
+    let cls = CALLABLE_ITER.with(|c| c.clone());
+    Ok(Value::Instance(Rc::new(crate::value::Instance::new(
+        cls,
+        crate::value::Payload::Native(Box::new(st)),
+    ))))
+}
+
+/// `next()` of `iter(callable, sentinel)`: call, stop at a value equal to the sentinel.
+/// The call is nested, so a callable that blocks (a socket `recv`) raises RuntimeError.
+fn callable_iter_next(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let Value::Instance(inst) = &this else {
+        return Err(type_error("expected a callable_iterator"));
+    };
+    let Some(it) = inst.native::<CallableIter>() else {
+        return Err(type_error("expected a callable_iterator"));
+    };
+    let Some((func, sentinel)) = it.state.borrow().clone() else {
+        return Err(crate::exc::stop_iteration(None));
+    };
+    let v = vm.call(&func, vec![])?;
+    if vm.eq(&v, &sentinel)? {
+        *it.state.borrow_mut() = None;
+        return Err(crate::exc::stop_iteration(None));
+    }
+    Ok(v)
+}
+
+/// `iter()` of a callable_iterator is itself.
+fn callable_iter_self(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    Ok(args.this())
 }

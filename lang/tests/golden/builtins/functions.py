@@ -74,3 +74,11 @@ t("sorted noargs", lambda: sorted())
 t("sorted bad kw", lambda: sorted([1], cmp=None))
 t("format", lambda: (format(12, "x"), format(0.5, "%"), format("s")))
 t("input-free", lambda: "ok")
+chunks = iter([b"ab", b"cd", b"", b"zz"])
+print([c for c in iter(lambda: next(chunks), b"")])
+counter = [0]
+def tick():
+    counter[0] += 1
+    return counter[0]
+print(list(iter(tick, 4)))
+t("iter sentinel bad", lambda: iter(1, 2))
