@@ -3,7 +3,12 @@
 //! compiled from embedded source on first import.
 
 pub mod io;
+pub mod json_native;
+pub mod math;
+pub mod random_mt;
 pub mod socket;
+pub mod stdlib;
+pub mod struct_mod;
 pub mod sys;
 pub mod thread;
 pub mod time;
@@ -27,7 +32,7 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "socket" => socket::module(vm),
         "time" => time::module(vm),
         "_thread" => thread::module(vm),
-        _ => return Ok(None),
+        _ => return stdlib::native_module(vm, name),
     }))
 }
 
@@ -47,7 +52,7 @@ pub fn python_source(name: &str) -> Option<PySource> {
             source: threading_source(),
             hidden: false,
         }),
-        _ => None,
+        _ => stdlib::python_source(name),
     }
 }
 
