@@ -197,7 +197,16 @@ pub(crate) fn sort_values(
     if reverse {
         pairs.reverse();
     }
-    let mut sorted = merge_sort(vm, pairs)?;
+    // Homogeneous int or str keys have a total order: Rust's stable sort gives the same
+    // result as comparing with `<` through the VM, much faster.
+    if pairs.iter().all(|(k, _)| matches!(k, Value::Int(_))) {
+        pairs.sort_by_key(|(k, _)| k.as_i64().unwrap_or(0));
+    } else if pairs.iter().all(|(k, _)| matches!(k, Value::Str(_))) {
+        pairs.sort_by(|(a, _), (b, _)| a.as_str().unwrap_or("").cmp(b.as_str().unwrap_or("")));
+    } else {
+        pairs = merge_sort(vm, pairs)?;
+    }
+    let mut sorted = pairs;
     if reverse {
         sorted.reverse();
     }
