@@ -4,7 +4,9 @@
 //! * this file: the entry point, token helpers, error plumbing, statements;
 //! * [`expr`]: expressions, calls, displays and comprehensions;
 //! * [`strings`]: string literals, escapes, implicit concatenation and f-strings;
-//! * [`targets`]: checks of assignment/for/del targets and their error messages.
+//! * [`targets`]: checks of assignment/for/del targets and their error messages;
+//! * [`checks`]: the errors and warnings CPython finds after parsing (future imports,
+//!   symbol table, compiler), so a script CPython refuses is refused here too.
 
 mod checks;
 mod expr;
@@ -14,8 +16,6 @@ mod targets;
 use crate::ast::{self, Alias, ExceptHandler, Expr, ExprKind, Span, Stmt, StmtKind, WithItem};
 use crate::lexer::{self, LexError, LexErrorStrength, Tok, Token};
 use crate::syntax_error::{SyntaxError, SyntaxErrorKind, SyntaxWarning};
-
-pub use crate::syntax_error::SyntaxError as Error;
 
 /// Parses a whole script.
 pub fn parse(source: &str, filename: &str) -> Result<ast::Module, SyntaxError> {
@@ -31,7 +31,7 @@ pub fn parse_with_warnings(
     let source = lexer::normalize_source(source);
     let lexed = lexer::tokenize(&source, filename);
     let mut raw_warnings = lexed.warnings;
-    let mut p = Parser::new(lexed.tokens, lexed.error, lexed.lines, filename, 0);
+    let mut p = Parser::new(lexed.tokens, lexed.error, lexed.lines, filename);
     let result = match p.file().map_err(|e| p.finish_error(e)) {
         Ok(body) => {
             let checked = checks::check_module(&p, &body, p.await_error, &mut raw_warnings);
@@ -79,7 +79,8 @@ pub(crate) struct Parser {
     first_line: u32,
     first_col: u32,
     lex_error: Option<LexError>,
-    /// The furthest token looked at, which is where CPython reports a plain "invalid syntax".
+    /// The furthest token looked at: CPython blames an unclosed bracket for an error
+    /// when the bracket opened on an earlier line than this token's.
     furthest: usize,
     /// Inside an f-string field: errors get the "f-string: " prefix.
     in_fstring: bool,
@@ -106,9 +107,8 @@ impl Parser {
         lex_error: Option<LexError>,
         lines: Vec<String>,
         filename: &str,
-        base_level: u32,
     ) -> Parser {
-        let mut level = base_level;
+        let mut level = 0u32;
         let levels = toks
             .iter()
             .map(|t| {
@@ -172,7 +172,6 @@ impl Parser {
         t
     }
 
-    /// The end of the last consumed token.
     /// The span of the last consumed token that is not NEWLINE/INDENT/DEDENT (a compound
     /// statement ends where its last statement ends).
     fn prev_end(&self) -> Span {
@@ -246,7 +245,7 @@ impl Parser {
         Err(self.invalid_syntax())
     }
 
-    /// A token CPython's grammar "forces" (`&&':'`): a miss is "expected ':'".
+    /// A token CPython's grammar "forces" (`&&':'`, `&&'('`): a miss is "expected ':'".
     fn expect_forced(&mut self, op: &str) -> PResult<Token> {
         if self.at_op(op) {
             Ok(self.advance())

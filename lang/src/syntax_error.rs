@@ -31,9 +31,12 @@ pub struct SyntaxError {
     pub filename: String,
     /// 1-based line; 0 when there is no location (undecodable source).
     pub line: u32,
-    /// 0-based character column where the caret starts.
+    /// 0-based column where the caret starts: in characters, except for the errors CPython
+    /// finds after parsing (symbol table, compiler), whose columns it keeps in UTF-8 bytes.
     pub col: u32,
-    /// 0-based character column where the caret ends (exclusive); `<= col` means one caret.
+    /// Where the carets end (exclusive), as CPython's `end_offset - 1`; `<= col` means
+    /// one caret. Like CPython 3.11, parser errors count it in UTF-8 bytes, so a line
+    /// with Chinese text gets the same extra carets.
     pub end_col: u32,
     /// The source line (without its newline), when there is one.
     pub text: Option<String>,

@@ -40,11 +40,12 @@ impl Parser {
 
     /// `a, *b, c` — a tuple when there is a comma.
     pub(super) fn star_expressions(&mut self) -> PResult<Expr> {
+        // A tuple starts at its first token, a parenthesis included: `(a), b`.
+        let start = self.span();
         let first = self.star_expression()?;
         if !self.at_op(",") {
             return Ok(first);
         }
-        let start = first.span;
         let mut elts = vec![first];
         while self.eat_op(",") {
             if !self.starts_expression() {
@@ -546,6 +547,7 @@ impl Parser {
 
     #[inline(never)]
     fn slices(&mut self) -> PResult<Expr> {
+        let start = self.span();
         let first = self.slice()?;
         if !self.at_op(",") {
             if let ExprKind::Starred(_) = first.kind {
@@ -555,7 +557,6 @@ impl Parser {
             }
             return Ok(first);
         }
-        let start = first.span;
         let mut elts = vec![first];
         while self.eat_op(",") {
             if self.at_op("]") {
@@ -753,11 +754,11 @@ impl Parser {
 
     /// The targets of `for ... in`: a comma list of `*x`/bitwise-or expressions.
     pub(super) fn target_list(&mut self) -> PResult<Expr> {
+        let start = self.span();
         let first = self.bitwise_or_or_star()?;
         if !self.at_op(",") {
             return Ok(first);
         }
-        let start = first.span;
         let mut elts = vec![first];
         while self.eat_op(",") {
             if self.at_kw("in") || self.at_op("=") {

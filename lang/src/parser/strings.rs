@@ -617,7 +617,7 @@ impl Parser {
         let start_col = col.saturating_sub(1);
         let lexed = lexer::tokenize_at(&wrapped, &self.filename, line, start_col, true);
         let frag_lines = lexer::source_lines(&wrapped);
-        let mut p = Parser::new(lexed.tokens, lexed.error, lexed.lines, &self.filename, 0);
+        let mut p = Parser::new(lexed.tokens, lexed.error, lexed.lines, &self.filename);
         p.first_line = line;
         p.first_col = start_col;
         p.in_fstring = true;

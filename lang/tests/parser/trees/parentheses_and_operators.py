@@ -41,3 +41,6 @@ d2 = a // b % c
 c2 = a << 1 | b >> 2 & c ^ d
 b2 = not a in b
 a2 = a is not None
+implicit = (a == b), (c == d)
+for (x), y in z: pass
+v = w[(1), 2]
