@@ -5,6 +5,7 @@
 pub mod io;
 pub mod json_native;
 pub mod math;
+pub mod os_native;
 pub mod random_mt;
 pub mod socket;
 pub mod stdlib;
@@ -12,6 +13,7 @@ pub mod struct_mod;
 pub mod sys;
 pub mod thread;
 pub mod time;
+pub mod traceback_mod;
 
 use std::rc::Rc;
 

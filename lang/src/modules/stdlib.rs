@@ -14,6 +14,8 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "math" => super::math::module(vm),
         "_random" => super::random_mt::module(vm),
         "_json" => super::json_native::module(vm),
+        "_os" => super::os_native::module(vm),
+        "traceback" => super::traceback_mod::module(vm),
         _ => return Ok(None),
     }))
 }
@@ -24,6 +26,15 @@ pub fn python_source(name: &str) -> Option<PySource> {
     let (filename, source) = match name {
         "json" => ("/usr/lib/python3.11/json/__init__.py", include_str!("py/json.py")),
         "random" => ("/usr/lib/python3.11/random.py", include_str!("py/random.py")),
+        "queue" => ("/usr/lib/python3.11/queue.py", include_str!("py/queue.py")),
+        "socketserver" => ("/usr/lib/python3.11/socketserver.py", include_str!("py/socketserver.py")),
+        "os" => ("/usr/lib/python3.11/os.py", include_str!("py/os.py")),
+        "posixpath" | "os.path" => ("/usr/lib/python3.11/posixpath.py", include_str!("py/posixpath.py")),
+        "errno" => ("errno", include_str!("py/errno.py")),
+        "datetime" => ("/usr/lib/python3.11/datetime.py", include_str!("py/datetime.py")),
+        "shlex" => ("/usr/lib/python3.11/shlex.py", include_str!("py/shlex.py")),
+        "string" => ("/usr/lib/python3.11/string.py", include_str!("py/string.py")),
+        "collections" => ("/usr/lib/python3.11/collections/__init__.py", include_str!("py/collections.py")),
         _ => return None,
     };
     Some(PySource { filename, source, hidden: true })
