@@ -2,7 +2,7 @@
 
 use num_bigint::BigInt;
 use num_integer::Integer;
-use num_traits::{FromPrimitive, One, Signed, Zero};
+use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
 
 use crate::ast::BinOp;
 use crate::builtins::{arg_float, Args, NativeTable};
@@ -146,11 +146,15 @@ fn ln_of(v: &Value) -> PyResult<f64> {
         if !b.is_positive() {
             return Err(domain());
         }
+        // As CPython's loghelper: the int as a double when it fits, else frexp-style.
+        if let Some(f) = b.to_f64().filter(|f| f.is_finite()) {
+            return Ok(f.ln());
+        }
         let bits = b.bits();
-        let shift = bits.saturating_sub(64);
+        let shift = bits - 53;
         let top: BigInt = &**b >> shift;
-        let t = arg_float(&Value::from_bigint(top))?;
-        return Ok(t.ln() + shift as f64 * std::f64::consts::LN_2);
+        let m = top.to_f64().unwrap_or(0.0) / 2f64.powi(53);
+        return Ok(m.ln() + (bits as f64) * std::f64::consts::LN_2);
     }
     let x = arg_float(v)?;
     if x <= 0.0 {

@@ -26,6 +26,7 @@ X_OK = 1
 environ = {'HOME': '/home/socklab', 'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8'}
 
 _STRERROR = {
+    0: 'Success',
     1: 'Operation not permitted',
     2: 'No such file or directory',
     3: 'No such process',
