@@ -293,7 +293,7 @@ fn bytes_from_value(
             if *n < 0 {
                 return Err(value_error("negative count"));
             }
-            Ok(vec![0; *n as usize])
+            Ok(vec![0; crate::builtins::str::checked_size(*n)? as usize])
         }
         Value::Bytes(_) | Value::ByteArray(_) => arg_bytes_like(v),
         Value::Float(_) | Value::None => Err(type_error(format!(
@@ -799,7 +799,7 @@ macro_rules! b_pad {
         fn $fname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             let (b, is_ba) = this(&mut args, $name)?;
             let a = pos_args(args, &q(is_ba, $name), 1, 2)?;
-            let width = arg_int(&a[0])?;
+            let width = crate::builtins::str::checked_size(arg_int(&a[0])?)?;
             let fill = fill_byte(&a, $name)?;
             let f: fn(&[u8], i64, u8) -> Vec<u8> = $f;
             Ok(make(is_ba, f(&b, width, fill)))
@@ -817,7 +817,8 @@ b_pad! {
 fn b_zfill(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (b, is_ba) = this(&mut args, "zfill")?;
     let a = pos_args(args, &q(is_ba, "zfill"), 1, 1)?;
-    Ok(make(is_ba, tb::zfill(&b, arg_int(&a[0])?)))
+    let width = crate::builtins::str::checked_size(arg_int(&a[0])?)?;
+    Ok(make(is_ba, tb::zfill(&b, width)))
 }
 
 /// `bytes.expandtabs(tabsize=8)`.

@@ -123,21 +123,25 @@ pub fn input(vm: &mut Vm, args: Args) -> PyResult<Value> {
     })
 }
 
+/// `len(obj)`.
 fn len(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj] = args.bind("len", ["*obj"], 1)?;
     Ok(Value::Int(vm.len(&obj.expect("arg"))? as i64))
 }
 
+/// `repr(obj)`: `__repr__` of instances, CPython's reprs of builtins.
 fn repr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj] = args.bind("repr", ["*obj"], 1)?;
     Ok(Value::str(vm.repr(&obj.expect("arg"))?))
 }
 
+/// `ascii(obj)`: `repr` with non-ASCII escaped.
 fn ascii(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj] = args.bind("ascii", ["*obj"], 1)?;
     Ok(Value::str(vm.ascii(&obj.expect("arg"))?))
 }
 
+/// `format(value, format_spec='')`.
 fn format(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [v, spec] = to_array::<2>(clinic_args(args, "format", 1, 2)?);
     let spec = match spec {
@@ -153,6 +157,7 @@ fn format(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::str(vm.format(&v.expect("arg"), &spec)?))
 }
 
+/// Is `v` an instance of `cls` (a class or a nested tuple of classes)?
 fn class_matches(v: &Value, cls: &Value, fname: &str) -> PyResult<bool> {
     match cls {
         Value::Class(c) => Ok(types().class_of(v).is_subclass(c)),
@@ -170,6 +175,7 @@ fn class_matches(v: &Value, cls: &Value, fname: &str) -> PyResult<bool> {
     }
 }
 
+/// `isinstance(obj, class_or_tuple)`.
 fn isinstance(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj, cls] = to_array::<2>(clinic_args(args, "isinstance", 2, 2)?);
     Ok(Value::Bool(class_matches(
@@ -179,6 +185,7 @@ fn isinstance(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     )?))
 }
 
+/// `issubclass(cls, class_or_tuple)`.
 fn issubclass(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [c, cls] = to_array::<2>(clinic_args(args, "issubclass", 2, 2)?);
     let Some(Value::Class(c)) = c else {
@@ -203,6 +210,7 @@ fn issubclass(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
+/// `id(obj)`: stable while the object lives.
 fn id(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj] = args.bind("id", ["*obj"], 1)?;
     Ok(Value::Int(obj.expect("arg").id() as i64))
@@ -259,6 +267,7 @@ fn cpython_hash(v: &Value) -> i64 {
     }
 }
 
+/// CPython's hash of an int: its value mod 2**61 - 1, keeping the sign.
 fn hash_bigint(n: &num_bigint::BigInt) -> i64 {
     use num_traits::ToPrimitive;
     let m = (n.magnitude() % HASH_MODULUS).to_i64().unwrap_or(0);
@@ -355,6 +364,7 @@ fn next(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
+/// The attribute-name argument of getattr & co.
 fn attr_name(v: Option<Value>, fname: &str) -> PyResult<String> {
     match v {
         Some(Value::Str(s)) => Ok(s.as_str().to_string()),
@@ -366,6 +376,7 @@ fn attr_name(v: Option<Value>, fname: &str) -> PyResult<String> {
     }
 }
 
+/// `getattr(object, name[, default])`.
 fn getattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj, name, default] = to_array::<3>(clinic_args(args, "getattr", 2, 3)?);
     let name = attr_name(name, "getattr")?;
@@ -376,6 +387,7 @@ fn getattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
+/// `setattr(obj, name, value)`.
 fn setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj, name, v] = to_array::<3>(clinic_args(args, "setattr", 3, 3)?);
     let name = attr_name(name, "setattr")?;
@@ -383,6 +395,7 @@ fn setattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `hasattr(obj, name)`: only AttributeError means False.
 fn hasattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj, name] = to_array::<2>(clinic_args(args, "hasattr", 2, 2)?);
     let name = attr_name(name, "hasattr")?;
@@ -393,6 +406,7 @@ fn hasattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
+/// `delattr(obj, name)`.
 fn delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj, name] = to_array::<2>(clinic_args(args, "delattr", 2, 2)?);
     let name = attr_name(name, "delattr")?;
@@ -400,6 +414,7 @@ fn delattr(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `callable(obj)`.
 fn callable(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj] = args.bind("callable", ["*obj"], 1)?;
     Ok(Value::Bool(match obj.expect("arg") {
@@ -415,10 +430,12 @@ fn to_array<const N: usize>(v: Vec<Value>) -> [Option<Value>; N] {
     std::array::from_fn(|_| it.next())
 }
 
+/// A builtin iterator value.
 fn iterator(st: IterState) -> Value {
     Value::Iterator(Rc::new(RefCell::new(st)))
 }
 
+/// `enumerate(iterable, start=0)`.
 fn enumerate(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if args.pos.is_empty() && !args.kw.iter().any(|(k, _)| &**k == "iterable") {
         return Err(type_error(
@@ -488,6 +505,7 @@ fn zip(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     }
 }
 
+/// `map(function, iterable, ...)`: lazy; stops at the shortest iterable.
 fn map(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     if args.pos.len() < 2 {
         return Err(type_error("map() must have at least two arguments."));
@@ -500,6 +518,7 @@ fn map(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     Ok(iterator(IterState::Map { func, inners }))
 }
 
+/// `filter(function_or_None, iterable)`: lazy.
 fn filter(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [func, it] = to_array::<2>(clinic_args(args, "filter", 2, 2)?);
     let inner = vm.get_iter(&it.expect("arg"))?;
@@ -533,6 +552,7 @@ fn locals(vm: &mut Vm, args: Args) -> PyResult<Value> {
     globals(vm, Args::default())
 }
 
+/// `vars([object])`: the object's `__dict__`, or the module namespace.
 fn vars(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj] = to_array::<1>(clinic_args(args, "vars", 0, 1)?);
     match obj {
@@ -894,6 +914,7 @@ fn bin(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::str(crate::text::int::bin(&n)))
 }
 
+/// int, bool or float.
 fn is_number(v: &Value) -> bool {
     matches!(
         v,
@@ -1061,6 +1082,7 @@ thread_local! {
     );
 }
 
+/// `iter(callable, sentinel)`: an iterator object calling `callable` until `sentinel`.
 fn callable_iterator(func: &Value, sentinel: &Value) -> PyResult<Value> {
     let is_callable = matches!(
         func,

@@ -236,7 +236,7 @@ fn int_to_bytes(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let [length, order, signed] =
         kw_args(args, "to_bytes", ["length", "byteorder", "signed"], 0, 2)?;
     let length = match length {
-        Some(l) => arg_int(&l)?,
+        Some(l) => crate::builtins::str::checked_size(arg_int(&l)?)?,
         None => 1,
     };
     let big = byteorder(order.as_ref(), "to_bytes")?;

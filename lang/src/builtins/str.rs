@@ -258,6 +258,17 @@ pub(crate) fn adjust_indices(start: Option<i64>, end: Option<i64>, len: usize) -
     (s as usize, e as usize)
 }
 
+/// Results larger than this raise MemoryError instead of aborting the host on allocation.
+pub(crate) const MAX_ALLOC: i64 = 1 << 30;
+
+/// A requested size (padding width, byte count) that is safe to allocate.
+pub(crate) fn checked_size(n: i64) -> PyResult<i64> {
+    if n > MAX_ALLOC {
+        return Err(crate::exc::new_exc_noargs("MemoryError"));
+    }
+    Ok(n)
+}
+
 /// A bool from a value (for flags like `keepends`), without the VM.
 pub(crate) fn flag(v: &Value) -> bool {
     match v {
@@ -434,7 +445,7 @@ macro_rules! str_pad {
         fn $fname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             let s = this(&mut args, $name)?;
             let a = pos_args(args, concat!("str.", $name), 1, 2)?;
-            let width = arg_int(&a[0])?;
+            let width = checked_size(arg_int(&a[0])?)?;
             let fill = fill_char(a.get(1))?;
             let f: fn(&str, i64, char) -> String = $f;
             if width <= s.char_len() as i64 {
@@ -455,7 +466,7 @@ str_pad! {
 fn str_zfill(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "zfill")?;
     let a = pos_args(args, "str.zfill", 1, 1)?;
-    let width = arg_int(&a[0])?;
+    let width = checked_size(arg_int(&a[0])?)?;
     Ok(Value::str(strings::zfill(s.as_str(), width)))
 }
 
