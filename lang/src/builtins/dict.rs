@@ -280,6 +280,8 @@ struct DictView {
 }
 
 const KEYS_METHODS: NativeTable = &[
+    ("__eq__", view_eq),
+    ("__ne__", view_ne),
     ("__iter__", view_iter),
     ("__len__", view_len),
     ("__contains__", view_contains),
@@ -520,6 +522,38 @@ fn view_xor(vm: &mut Vm, args: Args) -> PyResult<Value> {
         "__xor__",
         crate::builtins::set::symmetric_difference,
     )
+}
+
+/// Set-like equality of keys/items views with sets and other views.
+fn view_equal(vm: &mut Vm, this: &Value, other: &Value) -> PyResult<Option<bool>> {
+    if !(matches!(other, Value::Set(_) | Value::FrozenSet(_))
+        || view_of(other).is_some_and(|(_, p)| p != DictPart::Values))
+    {
+        return Ok(None);
+    }
+    let x = as_set(vm, this)?;
+    let y = as_set(vm, other)?;
+    Ok(Some(x == y))
+}
+
+/// `view == other` (keys and items views compare like sets).
+fn view_eq(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let a = pos_args(args, "__eq__", 1, 1)?;
+    Ok(match view_equal(vm, &this, &a[0])? {
+        Some(b) => Value::Bool(b),
+        None => Value::NotImplemented,
+    })
+}
+
+/// `view != other`.
+fn view_ne(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let a = pos_args(args, "__ne__", 1, 1)?;
+    Ok(match view_equal(vm, &this, &a[0])? {
+        Some(b) => Value::Bool(!b),
+        None => Value::NotImplemented,
+    })
 }
 
 /// `view.isdisjoint(iterable)`.
