@@ -77,4 +77,7 @@ golden!(
     numbers,
     functions,
     idioms,
+    unicode_text,
+    edge_cases,
+    protocols,
 );
