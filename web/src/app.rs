@@ -14,11 +14,11 @@ use web_sys::{Element, Event, HtmlAnchorElement, HtmlInputElement, KeyboardEvent
 use crate::dom::{append, el, html, labelled, set_attr, window, Dispatch, Listener};
 use crate::editor::Editor;
 use crate::i18n::{tr, Lang};
-use crate::net::Net;
+use crate::net::{Net, NetEvent};
 use crate::share::{self, HashRequest, Script};
-use crate::vm::{Interpreter, Limits, Status};
 use crate::wire::{Kind, Lane, ProcId, WireLog};
 use crate::wire_view::WireView;
+use socklab_lang::{Interpreter, Limits, Status};
 
 pub type PaneId = u32;
 
@@ -44,10 +44,8 @@ pub enum Msg {
     InputKey(PaneId, KeyboardEvent),
     Tick(ProcId),
     Completed(ProcId, OpId, Reply),
-    /// Completions may be waiting in the network (e.g. a WebSocket frame arrived).
-    NetReady,
-    /// The relay's connection state changed (text key for the status line).
-    RelayStatus(&'static str),
+    /// The relay connection reported something (a frame, open/close, a timer).
+    Net(NetEvent),
     SelectWire(Event),
     WireEncoding,
     ClearWire,
@@ -120,6 +118,7 @@ struct SliceHost<'a> {
     ops: Vec<(OpId, Op, Location)>,
     cancels: Vec<OpId>,
     files: &'a mut HashMap<String, Vec<u8>>,
+    hostname: String,
 }
 
 impl Host for SliceHost<'_> {
@@ -142,7 +141,7 @@ impl Host for SliceHost<'_> {
         window().performance().map_or(0.0, |p| p.now() / 1000.0)
     }
     fn hostname(&self) -> String {
-        "localhost".to_string()
+        self.hostname.clone()
     }
     fn utc_offset(&self) -> i64 {
         -(js_sys::Date::new_0().get_timezone_offset() as i64) * 60
@@ -195,7 +194,17 @@ fn op_name(op: &Op) -> &'static str {
 }
 
 impl App {
-    pub fn new(dispatch: Dispatch, net: Box<dyn Net>, relay_key: &'static str) -> App {
+    pub fn new(dispatch: Dispatch) -> App {
+        // `?relay=none` runs on the in-page simulation instead of real sockets.
+        let url = crate::relay_net::relay_url();
+        let (net, relay_key): (Box<dyn Net>, &'static str) = if url == "none" {
+            (Box::new(crate::mock::MockNet::default()), "relay_mock")
+        } else {
+            (
+                Box::new(crate::relay_net::RelayNet::new(url, dispatch.clone())),
+                "relay_connecting",
+            )
+        };
         let doc = crate::dom::document();
         let lang = window()
             .local_storage()
@@ -572,12 +581,13 @@ impl App {
             }
             Msg::Tick(proc) => self.tick(proc),
             Msg::Completed(proc, id, reply) => self.complete(proc, id, reply),
-            Msg::NetReady => {}
-            Msg::RelayStatus(key) => {
-                self.relay_key = key;
-                set_attr(&self.relay_status, "data-t", key);
-                set_attr(&self.relay_status, "data-state", key);
-                self.relay_status.set_text_content(Some(tr(self.lang, key)));
+            Msg::Net(event) => {
+                if let Some(key) = self.net.handle(event) {
+                    self.relay_key = key;
+                    set_attr(&self.relay_status, "data-t", key);
+                    set_attr(&self.relay_status, "data-state", key);
+                    self.relay_status.set_text_content(Some(tr(self.lang, key)));
+                }
             }
             Msg::SelectWire(e) => {
                 let index = e
@@ -720,6 +730,8 @@ impl App {
         let pane = self.pane(pane_id)?;
         pane.editor.mark_error(None, "");
         pane.editor.mark_current(None);
+        let _ = pane.root.remove_attribute("data-error-line");
+        let _ = pane.root.remove_attribute("data-exit");
         set_attr(&pane.link, "hidden", "");
         let mut interp = Interpreter::new(
             &pane.editor.text(),
@@ -770,6 +782,7 @@ impl App {
             ops: Vec::new(),
             cancels: Vec::new(),
             files: &mut self.files,
+            hostname: self.net.hostname(),
         };
         let status = self.procs[i].interp.run(&mut host);
         let SliceHost {
@@ -820,7 +833,7 @@ impl App {
             Op::Input => {
                 if let Some(line) = p.stdin.pop_front() {
                     let pane = p.pane;
-                    self.console(pane, "stdin", &format!("{line}\n"));
+                    self.console(pane, "typed", &format!("{line}\n"));
                     self.complete(proc_id, id, Reply::Line(Some(line)));
                 } else {
                     p.waiting_input = Some(id);
@@ -836,7 +849,7 @@ impl App {
                 self.dispatch
                     .later(ms, Msg::Completed(proc_id, id, Reply::Done));
             }
-            op => self.net.submit(proc_id, id, op),
+            op => self.net.submit(proc_id, id, op, at),
         }
     }
 
@@ -986,6 +999,7 @@ impl App {
             if code != 0 {
                 if let Some((line, message)) = proc.interp.error() {
                     pane.editor.mark_error(Some(line), &message);
+                    set_attr(&pane.root, "data-error-line", &line.to_string());
                 }
             }
         }
@@ -1048,7 +1062,7 @@ impl App {
                 if let Some(pane) = self.pane(pane_id) {
                     let _ = pane.input.class_list().remove_1("wanted");
                 }
-                self.console(pane_id, "stdin", &format!("{line}\n"));
+                self.console(pane_id, "typed", &format!("{line}\n"));
                 self.complete(proc_id, id, Reply::Line(Some(line)));
             }
         }
@@ -1163,9 +1177,7 @@ impl App {
                 e
             }
         };
-        let mut s = target.text_content().unwrap_or_default();
-        s.push_str(text);
-        target.set_text_content(Some(&s));
+        let _ = target.append_with_str_1(text);
         let o = html(&pane.out);
         o.set_scroll_top(o.scroll_height());
     }

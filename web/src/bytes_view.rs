@@ -22,6 +22,20 @@ pub fn preview(data: &[u8], max: usize) -> String {
     out
 }
 
+/// The preview, followed by the text itself when the bytes are UTF-8 with non-ASCII
+/// characters (so `你好` is readable next to its escapes).
+pub fn preview_with_text(data: &[u8], max: usize) -> String {
+    let p = preview(data, max);
+    match std::str::from_utf8(data) {
+        Ok(text) if !text.is_ascii() => {
+            let short: String = text.chars().take(max / 2).collect();
+            let more = if short.len() < text.len() { "…" } else { "" };
+            format!("{p} “{short}{more}”")
+        }
+        _ => p,
+    }
+}
+
 /// Classic 16-bytes-a-line hex dump: offset, hex bytes, printable ASCII.
 pub fn hex_dump(data: &[u8]) -> String {
     let mut out = String::new();
@@ -91,6 +105,15 @@ mod tests {
         assert_eq!(preview("你".as_bytes(), 40), "b'\\xe4\\xbd\\xa0'");
         assert_eq!(preview(b"abcdefgh", 4), "b'abcd…");
         assert_eq!(preview(b"", 4), "b''");
+    }
+
+    #[test]
+    fn preview_shows_utf8_text() {
+        assert_eq!(
+            preview_with_text("你好".as_bytes(), 40),
+            "b'\\xe4\\xbd\\xa0\\xe5\\xa5\\xbd' “你好”"
+        );
+        assert_eq!(preview_with_text(b"hi", 40), "b'hi'");
     }
 
     #[test]

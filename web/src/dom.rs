@@ -10,6 +10,17 @@ use web_sys::{Document, Element, Event, EventTarget, HtmlElement, Window};
 
 use crate::app::{App, Msg};
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(text: &str);
+}
+
+/// `console.error`, for problems only a developer can act on.
+pub fn log_error(text: &str) {
+    console_error(text);
+}
+
 pub fn window() -> Window {
     web_sys::window().expect("the page has a window")
 }

@@ -5,7 +5,7 @@
 //! * [`dom`]: element helpers, owned listeners, the message queue;
 //! * [`editor`], [`wire_view`]: the editor and the sequence diagram on the page;
 //! * [`wire`], [`highlight`], [`bytes_view`], [`share`], [`i18n`]: pure logic, tested natively;
-//! * [`net`]: where socket ops go — [`mock`] (in-page) or the relay.
+//! * [`net`]: where socket ops go — [`relay_net`] (the relay) or [`mock`] (in-page).
 
 pub mod app;
 pub mod bytes_view;
@@ -15,8 +15,8 @@ pub mod highlight;
 pub mod i18n;
 pub mod mock;
 pub mod net;
+pub mod relay_net;
 pub mod share;
-pub mod vm;
 pub mod wire;
 pub mod wire_view;
 
@@ -31,8 +31,6 @@ thread_local! {
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
-    let rt = dom::start_runtime(|dispatch| {
-        app::App::new(dispatch, Box::new(mock::MockNet::default()), "relay_mock")
-    });
+    let rt = dom::start_runtime(app::App::new);
     RUNTIME.with(|r| *r.borrow_mut() = Some(rt));
 }

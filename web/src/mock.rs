@@ -5,7 +5,7 @@
 //! immediate; a real relay is what the lessons are about.
 
 use socklab_lang::host::{
-    errno, Addr, Op, OpId, OsError, Reply, SockType, SocketCall, SocketHandle,
+    errno, Addr, Location, Op, OpId, OsError, Reply, SockType, SocketCall, SocketHandle,
 };
 use std::collections::{HashMap, VecDeque};
 
@@ -262,7 +262,7 @@ impl MockNet {
 }
 
 impl Net for MockNet {
-    fn submit(&mut self, proc: ProcId, id: OpId, op: Op) {
+    fn submit(&mut self, proc: ProcId, id: OpId, op: Op, _at: Location) {
         match op {
             Op::Create { kind, .. } => {
                 let h = self.new_handle(proc);
@@ -328,6 +328,8 @@ mod tests {
     use super::*;
     use socklab_lang::host::Family;
 
+    const AT: Location = Location { thread: 0, line: 1 };
+
     fn call(
         net: &mut MockNet,
         proc: ProcId,
@@ -343,6 +345,7 @@ mod tests {
                 call,
                 timeout: None,
             },
+            AT,
         );
         net.take_completions()
             .into_iter()
@@ -357,8 +360,8 @@ mod tests {
             family: Family::Inet,
             kind: SockType::Stream,
         };
-        net.submit(1, 1, stream.clone());
-        net.submit(2, 1, stream);
+        net.submit(1, 1, stream.clone(), AT);
+        net.submit(2, 1, stream, AT);
         assert_eq!(net.take_completions().len(), 2);
         let addr = Addr::new("127.0.0.1", 8000);
         assert_eq!(
@@ -376,6 +379,7 @@ mod tests {
                 call: SocketCall::Connect(addr),
                 timeout: None,
             },
+            AT,
         );
         let done = net.take_completions();
         assert!(

@@ -9,7 +9,7 @@
 use socklab_lang::host::{Addr, Location, Op, Reply, Shutdown, SockType, SocketCall, SocketHandle};
 use std::collections::HashMap;
 
-use crate::bytes_view::{byte_count, preview};
+use crate::bytes_view::{byte_count, preview_with_text as preview};
 
 /// A running script (one pane may run its script more than once at a time).
 pub type ProcId = u32;

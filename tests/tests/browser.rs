@@ -1,0 +1,351 @@
+//! The page in headless Chromium against the real relay: lessons run by clicking (or by a
+//! deep link), the consoles and the wire diagram show what happened, Stop ends a server,
+//! and a refused destination shows its error at its line. Screenshots go to tests/artifacts/.
+//!
+//! Needs `www/pkg` built (`cargo xtask build-web`) and Debian's chromium + chromium-driver;
+//! `cargo xtask test` provides both.
+
+use anyhow::{ensure, Result};
+use serde_json::Value;
+use socklab_tests::{share_hash, Browser, Relay};
+use std::collections::BTreeMap;
+
+/// One browser test at a time: the lessons use fixed ports, and the machine has 2 cores.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Long enough for a slow CI machine; the waits are event-driven, so a pass is fast.
+const WAIT: u64 = 60;
+
+fn pane(file: &str) -> String {
+    format!("document.querySelector('.pane[data-file=\"{file}\"]')")
+}
+
+fn console(file: &str) -> String {
+    format!("{}.querySelector('.out').textContent", pane(file))
+}
+
+fn exited(file: &str) -> String {
+    format!("{}.dataset.state === 'exited'", pane(file))
+}
+
+async fn console_text(b: &Browser, file: &str) -> Result<String> {
+    Ok(b.eval(&console(file))
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// Wire-diagram rows by kind (`send`, `recv`, `connect`, ...).
+async fn wire_kinds(b: &Browser) -> Result<BTreeMap<String, u64>> {
+    let v = b
+        .eval(
+            "(() => { const m = {}; document.querySelectorAll('.wire .msg').forEach(e => \
+             { m[e.dataset.kind] = (m[e.dataset.kind] || 0) + 1; }); return m; })()",
+        )
+        .await?;
+    let mut out = BTreeMap::new();
+    if let Value::Object(map) = v {
+        for (k, n) in map {
+            out.insert(k, n.as_u64().unwrap_or(0));
+        }
+    }
+    Ok(out)
+}
+
+fn count(kinds: &BTreeMap<String, u64>, kind: &str) -> u64 {
+    kinds.get(kind).copied().unwrap_or(0)
+}
+
+async fn wait_relay(b: &Browser) -> Result<()> {
+    b.wait_for(
+        "the relay connection",
+        "document.querySelector('.relay-status').dataset.state === 'relay_ok'",
+        WAIT,
+    )
+    .await
+}
+
+async fn click(b: &Browser, selector: &str) -> Result<()> {
+    b.client
+        .find(fantoccini::Locator::Css(selector))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+/// Lesson 01: Run all; the client's sample input goes through the server and back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_01_tcp_echo_runs_by_clicking() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let relay = Relay::start(socklab_relay::Config::default()).await?;
+    let b = Browser::start().await?;
+    b.client.goto(&relay.url("/#lesson=01-tcp-echo")).await?;
+    wait_relay(&b).await?;
+    click(&b, ".run-all").await?;
+    b.wait_for(
+        "both scripts to end",
+        &format!("{} && {}", exited("server.py"), exited("client.py")),
+        WAIT,
+    )
+    .await?;
+    b.screenshot("lesson-01-tcp-echo").await?;
+    let server = console_text(&b, "server.py").await?;
+    let client = console_text(&b, "client.py").await?;
+    ensure!(
+        server.contains("connect from ('127.0.0.1', "),
+        "server console: {server}"
+    );
+    ensure!(
+        server.contains("接收到来自客户端的消息:hello"),
+        "server console: {server}"
+    );
+    ensure!(
+        server.contains("接收到来自客户端的消息:你好"),
+        "server console: {server}"
+    );
+    ensure!(
+        client.contains("接收来自服务端的数据:hello"),
+        "client console: {client}"
+    );
+    ensure!(
+        client.contains("接收来自服务端的数据:你好"),
+        "client console: {client}"
+    );
+    let kinds = wire_kinds(&b).await?;
+    // One handshake; the client sends hello, 你好 and b'' (nothing), the server echoes two;
+    // four recvs carry data and the server's last recv sees EOF.
+    ensure!(count(&kinds, "connect") == 1, "{kinds:?}");
+    ensure!(count(&kinds, "accept") == 1, "{kinds:?}");
+    ensure!(count(&kinds, "send") == 5, "{kinds:?}");
+    ensure!(count(&kinds, "recv") == 4, "{kinds:?}");
+    ensure!(count(&kinds, "eof") == 1, "{kinds:?}");
+    ensure!(count(&kinds, "error") == 0, "{kinds:?}");
+    // A message opens as hex and text.
+    click(&b, ".wire .msg[data-kind=\"recv\"]").await?;
+    let hex = b
+        .eval("document.querySelector('.detail .hex').textContent")
+        .await?;
+    ensure!(
+        hex.as_str().unwrap_or_default().contains("68 65 6c 6c 6f"),
+        "hex view: {hex}"
+    );
+    b.close().await;
+    relay.stop().await;
+    Ok(())
+}
+
+/// Lesson 08 from the deep link alone: the threaded server greets two clients at once;
+/// then Stop ends the server, which would otherwise run forever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_08_deep_link_runs_and_stop_ends_the_server() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let relay = Relay::start(socklab_relay::Config::default()).await?;
+    let b = Browser::start().await?;
+    b.client
+        .goto(&relay.url("/#lesson=08-threaded-greeter&run"))
+        .await?;
+    b.wait_for("both clients to end", &exited("client.py"), WAIT)
+        .await?;
+    b.wait_for(
+        "the server to see both connections close",
+        &format!(
+            "({}).split('closed').length - 1 === 2",
+            console("server.py")
+        ),
+        WAIT,
+    )
+    .await?;
+    b.screenshot("lesson-08-threaded-greeter").await?;
+    let client = console_text(&b, "client.py").await?;
+    ensure!(
+        client.matches("Welcome!").count() == 2,
+        "client console: {client}"
+    );
+    for name in ["Michael", "Tracy", "Sarah"] {
+        ensure!(
+            client.matches(&format!("Hello,{name}!")).count() == 2,
+            "client console: {client}"
+        );
+    }
+    let server = console_text(&b, "server.py").await?;
+    ensure!(
+        server.starts_with("Waiting for connection..."),
+        "server console: {server}"
+    );
+    ensure!(
+        server.matches("Accept new connection from").count() == 2,
+        "server console: {server}"
+    );
+    let kinds = wire_kinds(&b).await?;
+    ensure!(
+        count(&kinds, "connect") == 2 && count(&kinds, "accept") == 2,
+        "{kinds:?}"
+    );
+    // Each client sends 3 names and 'exit'; the server sends a welcome and 3 greetings each.
+    ensure!(count(&kinds, "send") == 16, "{kinds:?}");
+    ensure!(
+        b.eval(&format!("{}.dataset.state", pane("server.py")))
+            .await?
+            != Value::from("exited"),
+        "the server runs forever until stopped"
+    );
+    click(&b, ".pane[data-file=\"server.py\"] .stop").await?;
+    b.wait_for("the server to stop", &exited("server.py"), WAIT)
+        .await?;
+    let server = console_text(&b, "server.py").await?;
+    ensure!(
+        server.contains("KeyboardInterrupt"),
+        "server console: {server}"
+    );
+    b.screenshot("lesson-08-stopped").await?;
+    b.close().await;
+    relay.stop().await;
+    Ok(())
+}
+
+/// Lesson 10: datagrams with addresses, and a big integer back as text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_10_udp_factorial_runs_by_clicking() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let relay = Relay::start(socklab_relay::Config::default()).await?;
+    let b = Browser::start().await?;
+    b.client
+        .goto(&relay.url("/#lesson=10-udp-factorial"))
+        .await?;
+    wait_relay(&b).await?;
+    click(&b, ".run-all").await?;
+    b.wait_for(
+        "both scripts to end",
+        &format!("{} && {}", exited("server.py"), exited("client.py")),
+        WAIT,
+    )
+    .await?;
+    b.screenshot("lesson-10-udp-factorial").await?;
+    let client = console_text(&b, "client.py").await?;
+    ensure!(
+        client.contains("请输入一个大于1的整数:100"),
+        "client console: {client}"
+    );
+    ensure!(client.contains("计算结果: 93326215443944152681699238856266700490715968264381621468592963895217599993229915608941463976156518286253697920827223758251185210916864000000000000000000000000"), "client console: {client}");
+    let server = console_text(&b, "server.py").await?;
+    ensure!(
+        server.contains("('127.0.0.1', "),
+        "server console: {server}"
+    );
+    let kinds = wire_kinds(&b).await?;
+    ensure!(count(&kinds, "sendto") == 2, "{kinds:?}");
+    ensure!(
+        count(&kinds, "recvfrom") == 1 && count(&kinds, "recv") == 1,
+        "{kinds:?}"
+    );
+    ensure!(count(&kinds, "connect") == 0, "{kinds:?}");
+    b.close().await;
+    relay.stop().await;
+    Ok(())
+}
+
+/// Lesson 05: the student's HTTP server answers a real HTTP client from outside the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_05_http_server_answers_a_real_client() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let relay = Relay::start(socklab_relay::Config::default()).await?;
+    let b = Browser::start().await?;
+    b.client.goto(&relay.url("/#lesson=05-http-hello")).await?;
+    wait_relay(&b).await?;
+    click(&b, ".run-all").await?;
+    b.wait_for(
+        "the server's address link",
+        &format!(
+            "!{}.querySelector('.listen-link').hidden",
+            pane("server.py")
+        ),
+        WAIT,
+    )
+    .await?;
+    let href = b
+        .eval(&format!(
+            "{}.querySelector('.listen-link').href",
+            pane("server.py")
+        ))
+        .await?;
+    ensure!(
+        href == Value::from("http://127.0.0.1:12345/"),
+        "link: {href}"
+    );
+    let body = http_get("127.0.0.1:12345").await?;
+    ensure!(
+        body.starts_with("HTTP/1.1 200 OK\r\n\r\n"),
+        "response: {body}"
+    );
+    ensure!(body.contains("<h1>Hello World</h1>"), "response: {body}");
+    b.wait_for(
+        "the request in the console",
+        &format!("({}).includes('GET / HTTP/1.1')", console("server.py")),
+        WAIT,
+    )
+    .await?;
+    b.screenshot("lesson-05-http-hello").await?;
+    let kinds = wire_kinds(&b).await?;
+    ensure!(
+        count(&kinds, "listen") == 1 && count(&kinds, "accept") == 1,
+        "{kinds:?}"
+    );
+    ensure!(
+        count(&kinds, "recv") == 1 && count(&kinds, "send") == 1,
+        "{kinds:?}"
+    );
+    click(&b, ".pane[data-file=\"server.py\"] .stop").await?;
+    b.wait_for("the server to stop", &exited("server.py"), WAIT)
+        .await?;
+    b.close().await;
+    relay.stop().await;
+    Ok(())
+}
+
+/// A destination the relay refuses (link-local metadata) raises at its line, and the
+/// editor marks that line. No traffic leaves: the relay refuses before connecting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_destination_shows_the_error_at_its_line() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let relay = Relay::start(socklab_relay::Config::default()).await?;
+    let b = Browser::start().await?;
+    let script = "import socket\ns = socket.socket()\ns.connect(('169.254.169.254', 80))\nprint('unreachable')\n";
+    b.client
+        .goto(&relay.url(&format!("/{}", share_hash(&[("probe.py", script)]))))
+        .await?;
+    wait_relay(&b).await?;
+    click(&b, ".pane[data-file=\"probe.py\"] .run").await?;
+    b.wait_for("the script to fail", &exited("probe.py"), WAIT)
+        .await?;
+    b.screenshot("refused-destination").await?;
+    let out = console_text(&b, "probe.py").await?;
+    ensure!(out.contains("line 3"), "console: {out}");
+    ensure!(out.contains("PermissionError"), "console: {out}");
+    ensure!(!out.contains("unreachable"), "console: {out}");
+    let line = b
+        .eval(&format!("{}.dataset.errorLine", pane("probe.py")))
+        .await?;
+    ensure!(line == Value::from("3"), "marked line: {line}");
+    let kinds = wire_kinds(&b).await?;
+    ensure!(count(&kinds, "error") == 1, "{kinds:?}");
+    b.close().await;
+    relay.stop().await;
+    Ok(())
+}
+
+/// A raw HTTP/1.0 GET, as a browser's first request would look on the wire.
+async fn http_get(addr: &str) -> Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await?;
+    s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:12345\r\nConnection: close\r\n\r\n")
+        .await?;
+    let mut body = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(WAIT),
+        s.read_to_end(&mut body),
+    )
+    .await??;
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
