@@ -7,7 +7,10 @@ use crate::text::json::quote;
 use crate::value::Value;
 use crate::vm::Vm;
 
-const FUNCTIONS: NativeTable = &[("encode_basestring", encode_basestring), ("encode_basestring_ascii", encode_basestring_ascii)];
+const FUNCTIONS: NativeTable = &[
+    ("encode_basestring", encode_basestring),
+    ("encode_basestring_ascii", encode_basestring_ascii),
+];
 
 pub fn module(_vm: &mut Vm) -> Value {
     super::make_module("_json", FUNCTIONS).0

@@ -115,7 +115,10 @@ fn float_to_int(x: f64) -> PyResult<Value> {
         return Err(value_error("cannot convert float NaN to integer"));
     }
     if x.is_infinite() {
-        return Err(new_exc("OverflowError", "cannot convert float infinity to integer"));
+        return Err(new_exc(
+            "OverflowError",
+            "cannot convert float infinity to integer",
+        ));
     }
     Ok(Value::from_bigint(BigInt::from_f64(x).unwrap_or_default()))
 }
@@ -242,7 +245,10 @@ fn fmod(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn modf(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let x = one(args, "modf")?;
     let i = x.trunc();
-    Ok(Value::tuple(vec![Value::Float((x - i).copysign(x)), Value::Float(i)]))
+    Ok(Value::tuple(vec![
+        Value::Float((x - i).copysign(x)),
+        Value::Float(i),
+    ]))
 }
 
 fn hypot(_vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -258,7 +264,9 @@ fn dist(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let p = vm.iterate(&p.expect("arg"))?;
     let q = vm.iterate(&q.expect("arg"))?;
     if p.len() != q.len() {
-        return Err(value_error("both points must have the same number of dimensions"));
+        return Err(value_error(
+            "both points must have the same number of dimensions",
+        ));
     }
     let mut acc = 0.0f64;
     for (a, b) in p.iter().zip(&q) {
@@ -293,13 +301,18 @@ fn isclose(_vm: &mut Vm, args: Args) -> PyResult<Value> {
         return Ok(Value::Bool(false));
     }
     let diff = (b - a).abs();
-    Ok(Value::Bool(diff <= (rel * b).abs() || diff <= (rel * a).abs() || diff <= abs))
+    Ok(Value::Bool(
+        diff <= (rel * b).abs() || diff <= (rel * a).abs() || diff <= abs,
+    ))
 }
 
 fn int_arg(v: &Value) -> PyResult<BigInt> {
     match v {
         Value::Int(_) | Value::Bool(_) | Value::Long(_) => Ok(v.as_bigint().expect("int")),
-        other => Err(type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+        other => Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            other.type_name()
+        ))),
     }
 }
 
@@ -326,7 +339,12 @@ fn factorial(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     if n.is_negative() {
         return Err(value_error("factorial() not defined for negative values"));
     }
-    let n = u64::try_from(&n).map_err(|_| new_exc("OverflowError", "factorial() argument should not exceed 9223372036854775807"))?;
+    let n = u64::try_from(&n).map_err(|_| {
+        new_exc(
+            "OverflowError",
+            "factorial() argument should not exceed 9223372036854775807",
+        )
+    })?;
     let mut acc = BigInt::one();
     for k in 2..=n {
         acc *= k;
@@ -350,7 +368,8 @@ fn perm_comb(args: Args, name: &str, comb: bool) -> PyResult<Value> {
     if k > n {
         return Ok(Value::Int(0));
     }
-    let k = u64::try_from(&k).map_err(|_| new_exc("OverflowError", "k must not exceed 9223372036854775807"))?;
+    let k = u64::try_from(&k)
+        .map_err(|_| new_exc("OverflowError", "k must not exceed 9223372036854775807"))?;
     let mut acc = BigInt::one();
     for i in 0..k {
         acc *= &n - i;

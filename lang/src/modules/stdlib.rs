@@ -24,18 +24,43 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
 /// (the real CPython modules are Python, but their line numbers could not match anyway).
 pub fn python_source(name: &str) -> Option<PySource> {
     let (filename, source) = match name {
-        "json" => ("/usr/lib/python3.11/json/__init__.py", include_str!("py/json.py")),
-        "random" => ("/usr/lib/python3.11/random.py", include_str!("py/random.py")),
+        "json" => (
+            "/usr/lib/python3.11/json/__init__.py",
+            include_str!("py/json.py"),
+        ),
+        "random" => (
+            "/usr/lib/python3.11/random.py",
+            include_str!("py/random.py"),
+        ),
         "queue" => ("/usr/lib/python3.11/queue.py", include_str!("py/queue.py")),
-        "socketserver" => ("/usr/lib/python3.11/socketserver.py", include_str!("py/socketserver.py")),
+        "socketserver" => (
+            "/usr/lib/python3.11/socketserver.py",
+            include_str!("py/socketserver.py"),
+        ),
         "os" => ("/usr/lib/python3.11/os.py", include_str!("py/os.py")),
-        "posixpath" | "os.path" => ("/usr/lib/python3.11/posixpath.py", include_str!("py/posixpath.py")),
+        "posixpath" | "os.path" => (
+            "/usr/lib/python3.11/posixpath.py",
+            include_str!("py/posixpath.py"),
+        ),
         "errno" => ("errno", include_str!("py/errno.py")),
-        "datetime" => ("/usr/lib/python3.11/datetime.py", include_str!("py/datetime.py")),
+        "datetime" => (
+            "/usr/lib/python3.11/datetime.py",
+            include_str!("py/datetime.py"),
+        ),
         "shlex" => ("/usr/lib/python3.11/shlex.py", include_str!("py/shlex.py")),
-        "string" => ("/usr/lib/python3.11/string.py", include_str!("py/string.py")),
-        "collections" => ("/usr/lib/python3.11/collections/__init__.py", include_str!("py/collections.py")),
+        "string" => (
+            "/usr/lib/python3.11/string.py",
+            include_str!("py/string.py"),
+        ),
+        "collections" => (
+            "/usr/lib/python3.11/collections/__init__.py",
+            include_str!("py/collections.py"),
+        ),
         _ => return None,
     };
-    Some(PySource { filename, source, hidden: true })
+    Some(PySource {
+        filename,
+        source,
+        hidden: true,
+    })
 }

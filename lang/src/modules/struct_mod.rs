@@ -121,7 +121,10 @@ fn compile(text: &str) -> PyResult<Format> {
         if c.is_ascii_digit() {
             let mut n = 0usize;
             while i < b.len() && b[i].is_ascii_digit() {
-                n = n.checked_mul(10).and_then(|n| n.checked_add((b[i] - b'0') as usize)).ok_or_else(|| error("total struct size too long"))?;
+                n = n
+                    .checked_mul(10)
+                    .and_then(|n| n.checked_add((b[i] - b'0') as usize))
+                    .ok_or_else(|| error("total struct size too long"))?;
                 i += 1;
             }
             if i >= b.len() {
@@ -135,7 +138,11 @@ fn compile(text: &str) -> PyResult<Format> {
         if native && !matches!(code, b's' | b'p') {
             size = size.div_ceil(isz) * isz;
         }
-        items.push(Item { code, count, offset: size });
+        items.push(Item {
+            code,
+            count,
+            offset: size,
+        });
         size += isz * count;
         nvalues += match code {
             b'x' => 0,
@@ -143,14 +150,23 @@ fn compile(text: &str) -> PyResult<Format> {
             _ => count,
         };
     }
-    Ok(Format { text: text.to_string(), order, items, size, nvalues })
+    Ok(Format {
+        text: text.to_string(),
+        order,
+        items,
+        size,
+        nvalues,
+    })
 }
 
 fn format_text(v: &Value) -> PyResult<String> {
     match v {
         Value::Str(s) => Ok(s.as_str().to_string()),
         Value::Bytes(b) => Ok(String::from_utf8_lossy(b).into_owned()),
-        other => Err(type_error(format!("Struct() argument 1 must be a str or bytes object, not {}", other.type_name()))),
+        other => Err(type_error(format!(
+            "Struct() argument 1 must be a str or bytes object, not {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -159,7 +175,13 @@ fn int_value(v: &Value) -> PyResult<i128> {
         Value::Int(i) => Ok(*i as i128),
         Value::Bool(b) => Ok(*b as i128),
         // Anything beyond i128 is out of range for every format anyway.
-        Value::Long(b) => Ok(b.to_i128().unwrap_or(if b.sign() == num_bigint::Sign::Minus { i128::MIN } else { i128::MAX })),
+        Value::Long(b) => Ok(b
+            .to_i128()
+            .unwrap_or(if b.sign() == num_bigint::Sign::Minus {
+                i128::MIN
+            } else {
+                i128::MAX
+            })),
         _ => Err(error("required argument is not an integer")),
     }
 }
@@ -169,8 +191,14 @@ fn pack_int(fmt: &Format, code: u8, v: &Value, out: &mut [u8]) -> PyResult<()> {
     let big = fmt.order == Order::Big;
     let size = out.len();
     let signed = matches!(code, b'b' | b'h' | b'i' | b'l' | b'q' | b'n');
-    let range = |lo: i128, hi: i128| -> String { format!("'{}' format requires {lo} <= number <= {hi}", code as char) };
-    let fits64 = if signed { i64::try_from(x).is_ok() } else { u64::try_from(x).is_ok() };
+    let range = |lo: i128, hi: i128| -> String {
+        format!("'{}' format requires {lo} <= number <= {hi}", code as char)
+    };
+    let fits64 = if signed {
+        i64::try_from(x).is_ok()
+    } else {
+        u64::try_from(x).is_ok()
+    };
     match code {
         b'b' | b'B' | b'h' | b'H' if !(big && matches!(code, b'h' | b'H')) => {
             if i64::try_from(x).is_err() {
@@ -183,7 +211,9 @@ fn pack_int(fmt: &Format, code: u8, v: &Value, out: &mut [u8]) -> PyResult<()> {
                 _ => ("ushort", 0, 65535),
             };
             if x < lo || x > hi {
-                return Err(error(format!("{name} format requires {lo} <= number <= {hi}")));
+                return Err(error(format!(
+                    "{name} format requires {lo} <= number <= {hi}"
+                )));
             }
         }
         b'q' | b'Q' if big => {
@@ -202,7 +232,11 @@ fn pack_int(fmt: &Format, code: u8, v: &Value, out: &mut [u8]) -> PyResult<()> {
             }
             if size < 8 {
                 let bits = size as u32 * 8;
-                let (lo, hi) = if signed { (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1) } else { (0, (1i128 << bits) - 1) };
+                let (lo, hi) = if signed {
+                    (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+                } else {
+                    (0, (1i128 << bits) - 1)
+                };
                 if x < lo || x > hi {
                     return Err(error(range(lo, hi)));
                 }
@@ -257,7 +291,10 @@ fn f16_bits(x: f64) -> PyResult<u16> {
         e += 1;
     }
     if e > 15 {
-        return Err(new_exc("OverflowError", "float too large to pack with e format"));
+        return Err(new_exc(
+            "OverflowError",
+            "float too large to pack with e format",
+        ));
     }
     Ok(sign | (((e + 15) as u16) << 10) | frac as u16)
 }
@@ -296,7 +333,11 @@ fn f16_value(h: u16) -> f64 {
 
 fn pack_bytes(vm: &mut Vm, fmt: &Format, values: &[Value]) -> PyResult<Vec<u8>> {
     if values.len() != fmt.nvalues {
-        return Err(error(format!("pack expected {} items for packing (got {})", fmt.nvalues, values.len())));
+        return Err(error(format!(
+            "pack expected {} items for packing (got {})",
+            fmt.nvalues,
+            values.len()
+        )));
     }
     let mut out = vec![0u8; fmt.size];
     let mut vals = values.iter();
@@ -310,7 +351,12 @@ fn pack_bytes(vm: &mut Vm, fmt: &Format, values: &[Value]) -> PyResult<Vec<u8>> 
                 let data = match v {
                     Value::Bytes(b) => b.to_vec(),
                     Value::ByteArray(b) => b.borrow().clone(),
-                    _ => return Err(error(format!("argument for '{}' must be a bytes object", it.code as char))),
+                    _ => {
+                        return Err(error(format!(
+                            "argument for '{}' must be a bytes object",
+                            it.code as char
+                        )))
+                    }
                 };
                 let dst = &mut out[it.offset..it.offset + it.count];
                 if it.code == b's' {
@@ -331,7 +377,11 @@ fn pack_bytes(vm: &mut Vm, fmt: &Format, values: &[Value]) -> PyResult<Vec<u8>> 
                         b'c' => match v {
                             Value::Bytes(b) if b.len() == 1 => dst[0] = b[0],
                             Value::ByteArray(b) if b.borrow().len() == 1 => dst[0] = b.borrow()[0],
-                            _ => return Err(error("char format requires a bytes object of length 1")),
+                            _ => {
+                                return Err(error(
+                                    "char format requires a bytes object of length 1",
+                                ))
+                            }
                         },
                         b'?' => dst[0] = vm.truthy(v)? as u8,
                         b'e' => {
@@ -342,7 +392,10 @@ fn pack_bytes(vm: &mut Vm, fmt: &Format, values: &[Value]) -> PyResult<Vec<u8>> 
                             let x = float_value(v)?;
                             let f = x as f32;
                             if f.is_infinite() && x.is_finite() && !native {
-                                return Err(new_exc("OverflowError", "float too large to pack with f format"));
+                                return Err(new_exc(
+                                    "OverflowError",
+                                    "float too large to pack with f format",
+                                ));
                             }
                             dst.copy_from_slice(&f.to_le_bytes());
                         }
@@ -375,7 +428,9 @@ fn unpack_bytes(fmt: &Format, data: &[u8]) -> Value {
                     out.push(Value::bytes(vec![]));
                 } else {
                     let n = (data[it.offset] as usize).min(it.count - 1);
-                    out.push(Value::bytes(data[it.offset + 1..it.offset + 1 + n].to_vec()));
+                    out.push(Value::bytes(
+                        data[it.offset + 1..it.offset + 1 + n].to_vec(),
+                    ));
                 }
             }
             code => {
@@ -426,7 +481,11 @@ fn split_format(mut args: Args, fname: &str) -> PyResult<(Rc<Format>, Args)> {
         if let Some(f) = args.take_kw("format") {
             return Ok((compiled(&f)?, args));
         }
-        return Err(type_error(if fname == "pack" || fname == "pack_into" { "missing format argument".to_string() } else { format!("{fname}() missing required argument 'format' (pos 1)") }));
+        return Err(type_error(if fname == "pack" || fname == "pack_into" {
+            "missing format argument".to_string()
+        } else {
+            format!("{fname}() missing required argument 'format' (pos 1)")
+        }));
     }
     let f = args.pos.remove(0);
     Ok((compiled(&f)?, args))
@@ -441,7 +500,10 @@ fn do_unpack(fmt: &Format, args: Args) -> PyResult<Value> {
     let [buf] = args.bind("unpack", ["*buffer"], 1)?;
     let data = buffer(&buf.expect("arg"))?;
     if data.len() != fmt.size {
-        return Err(error(format!("unpack requires a buffer of {} bytes", fmt.size)));
+        return Err(error(format!(
+            "unpack requires a buffer of {} bytes",
+            fmt.size
+        )));
     }
     Ok(unpack_bytes(fmt, &data))
 }
@@ -456,13 +518,17 @@ fn do_unpack_from(fmt: &Format, args: Args) -> PyResult<Value> {
     let len = data.len() as i64;
     if off < 0 {
         if off + len < 0 {
-            return Err(error(format!("offset {off} out of range for {len}-byte buffer")));
+            return Err(error(format!(
+                "offset {off} out of range for {len}-byte buffer"
+            )));
         }
         off += len;
     }
     if len - off < fmt.size as i64 {
         if off > len {
-            return Err(error(format!("offset {off} out of range for {len}-byte buffer")));
+            return Err(error(format!(
+                "offset {off} out of range for {len}-byte buffer"
+            )));
         }
         return Err(error(format!(
             "unpack_from requires a buffer of at least {} bytes for unpacking {} bytes at offset {off} (actual buffer size is {len})",
@@ -481,9 +547,15 @@ fn do_iter_unpack(vm: &mut Vm, fmt: &Format, args: Args) -> PyResult<Value> {
         return Err(error("cannot iteratively unpack with a struct of length 0"));
     }
     if data.len() % fmt.size != 0 {
-        return Err(error(format!("iterative unpacking requires a buffer of a multiple of {} bytes", fmt.size)));
+        return Err(error(format!(
+            "iterative unpacking requires a buffer of a multiple of {} bytes",
+            fmt.size
+        )));
     }
-    let items: Vec<Value> = data.chunks(fmt.size).map(|c| unpack_bytes(fmt, c)).collect();
+    let items: Vec<Value> = data
+        .chunks(fmt.size)
+        .map(|c| unpack_bytes(fmt, c))
+        .collect();
     // An iterator over the unpacked tuples (CPython returns an unpack_iterator).
     let list = Value::list(items);
     vm.get_iter(&list)
@@ -497,7 +569,10 @@ fn do_pack_into(vm: &mut Vm, fmt: &Format, mut args: Args) -> PyResult<Value> {
     let buf = args.pos.remove(0);
     let off = arg_int(&args.pos.remove(0))?;
     let Value::ByteArray(target) = &buf else {
-        return Err(type_error(format!("argument must be read-write bytes-like object, not {}", buf.type_name())));
+        return Err(type_error(format!(
+            "argument must be read-write bytes-like object, not {}",
+            buf.type_name()
+        )));
     };
     let bytes = pack_bytes(vm, fmt, &args.pos)?;
     let mut t = target.borrow_mut();
@@ -505,13 +580,17 @@ fn do_pack_into(vm: &mut Vm, fmt: &Format, mut args: Args) -> PyResult<Value> {
     let mut off = off;
     if off < 0 {
         if off + len < 0 {
-            return Err(error(format!("offset {off} out of range for {len}-byte buffer")));
+            return Err(error(format!(
+                "offset {off} out of range for {len}-byte buffer"
+            )));
         }
         off += len;
     }
     if len - off < fmt.size as i64 {
         if off > len {
-            return Err(error(format!("offset {off} out of range for {len}-byte buffer")));
+            return Err(error(format!(
+                "offset {off} out of range for {len}-byte buffer"
+            )));
         }
         return Err(error(format!(
             "pack_into requires a buffer of at least {} bytes for packing {} bytes at offset {off} (actual buffer size is {len})",
@@ -559,13 +638,19 @@ fn struct_new(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         Value::Class(c) => c,
         _ => STRUCT.with(|c| c.clone()),
     };
-    Ok(Value::Instance(Rc::new(Instance::new(cls, Payload::Native(Box::new(fmt))))))
+    Ok(Value::Instance(Rc::new(Instance::new(
+        cls,
+        Payload::Native(Box::new(fmt)),
+    ))))
 }
 
 fn this_format(args: &mut Args) -> PyResult<Rc<Format>> {
     let this = args.this();
     match &this {
-        Value::Instance(i) => i.native::<Rc<Format>>().cloned().ok_or_else(|| type_error("descriptor requires a '_struct.Struct' object")),
+        Value::Instance(i) => i
+            .native::<Rc<Format>>()
+            .cloned()
+            .ok_or_else(|| type_error("descriptor requires a '_struct.Struct' object")),
         _ => Err(type_error("descriptor requires a '_struct.Struct' object")),
     }
 }
@@ -597,7 +682,9 @@ fn s_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     match name.as_str().unwrap_or("") {
         "format" => Ok(Value::str(f.text.clone())),
         "size" => Ok(Value::Int(f.size as i64)),
-        n => Err(crate::exc::attribute_error(format!("'_struct.Struct' object has no attribute '{n}'"))),
+        n => Err(crate::exc::attribute_error(format!(
+            "'_struct.Struct' object has no attribute '{n}'"
+        ))),
     }
 }
 

@@ -20,7 +20,13 @@ pub fn module(_vm: &mut Vm) -> Value {
 
 /// The text for the exception being handled, or `NoneType: None` as CPython prints.
 fn handled_text(vm: &mut Vm) -> String {
-    match vm.exc_stack.last().cloned().as_ref().and_then(PyErr::from_value) {
+    match vm
+        .exc_stack
+        .last()
+        .cloned()
+        .as_ref()
+        .and_then(PyErr::from_value)
+    {
         Some(e) => vm.format_exception(&e),
         None => "NoneType: None\n".to_string(),
     }
@@ -28,9 +34,16 @@ fn handled_text(vm: &mut Vm) -> String {
 
 fn given_text(vm: &mut Vm, mut args: Args, fname: &str) -> PyResult<String> {
     args.kw.clear();
-    let v = args.pos.first().cloned().ok_or_else(|| type_error(format!("{fname}() missing required argument 'exc' (pos 1)")))?;
+    let v =
+        args.pos.first().cloned().ok_or_else(|| {
+            type_error(format!("{fname}() missing required argument 'exc' (pos 1)"))
+        })?;
     // The 3.10+ single-argument form, or the old (etype, value, tb) form.
-    let v = if args.pos.len() >= 2 { args.pos[1].clone() } else { v };
+    let v = if args.pos.len() >= 2 {
+        args.pos[1].clone()
+    } else {
+        v
+    };
     match PyErr::from_value(&v) {
         Some(e) => Ok(vm.format_exception(&e)),
         None => Ok(format!("{}: {}\n", v.type_name(), vm.str(&v)?)),
