@@ -80,4 +80,5 @@ golden!(
     unicode_text,
     edge_cases,
     protocols,
+    float_hex,
 );

@@ -28,6 +28,7 @@ pub const INT_METHODS: NativeTable = &[
 pub const FLOAT_METHODS: NativeTable = &[
     ("is_integer", float_is_integer),
     ("hex", float_hex),
+    ("fromhex", float_fromhex),
     ("as_integer_ratio", float_as_integer_ratio),
     ("conjugate", float_self),
     ("__int__", float_int),
@@ -458,4 +459,132 @@ pub(crate) fn round_int(n: &BigInt, ndigits: Option<&Value>) -> PyResult<Value> 
             Ok(Value::from_bigint(crate::text::int::round(n, nd)))
         }
     }
+}
+
+/// `float.fromhex(string)` (class method): `float.fromhex('0x1.8p1') == 3.0`.
+fn float_fromhex(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    drop_class_receiver(&mut args);
+    if args.pos.len() == 2 && matches!(args.pos[0], Value::Float(_)) {
+        args.pos.remove(0);
+    }
+    let a = pos_args(args, "float.fromhex", 1, 1)?;
+    let Value::Str(s) = &a[0] else {
+        return Err(type_error(format!(
+            "fromhex() argument must be str, not {}",
+            a[0].type_name()
+        )));
+    };
+    parse_hex_float(s.as_str()).map(Value::Float)
+}
+
+/// CPython's `float_fromhex`: `[sign] ['0x'] hexdigits ['.' hexdigits] ['p' [sign] digits]`,
+/// or inf/nan, correctly rounded (half to even).
+fn parse_hex_float(text: &str) -> PyResult<f64> {
+    let invalid = || value_error("invalid hexadecimal floating-point string");
+    let t = text.trim_matches(|c: char| crate::text::unicode::is_space(c));
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let sign = if neg { -1.0 } else { 1.0 };
+    let lower = body.to_ascii_lowercase();
+    if lower == "inf" || lower == "infinity" {
+        return Ok(sign * f64::INFINITY);
+    }
+    if lower == "nan" {
+        return Ok(f64::NAN);
+    }
+    let body = lower.strip_prefix("0x").unwrap_or(&lower);
+    let (mant, exp) = match body.find('p') {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let (int_part, frac_part) = match mant.find('.') {
+        Some(i) => (&mant[..i], &mant[i + 1..]),
+        None => (mant, ""),
+    };
+    if int_part.is_empty() && frac_part.is_empty() {
+        return Err(invalid());
+    }
+    let hex_ok = |p: &str| p.bytes().all(|b| b.is_ascii_hexdigit());
+    if !hex_ok(int_part) || !hex_ok(frac_part) {
+        return Err(invalid());
+    }
+    let mut e: i64 = match exp {
+        None => 0,
+        Some(x) => {
+            let digits = x.strip_prefix(['+', '-']).unwrap_or(x);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(invalid());
+            }
+            // Exponents beyond any double's range saturate (the value is 0 or inf).
+            let v: i64 = digits.parse().unwrap_or(i64::MAX / 4).min(i64::MAX / 4);
+            if x.starts_with('-') {
+                -v
+            } else {
+                v
+            }
+        }
+    };
+    let digits = format!("{int_part}{frac_part}");
+    let m = num_bigint::BigUint::parse_bytes(digits.as_bytes(), 16).unwrap_or_default();
+    e -= 4 * frac_part.len() as i64;
+    if m.bits() == 0 {
+        return Ok(sign * 0.0);
+    }
+    let nb = m.bits() as i64;
+    let top = nb - 1 + e;
+    if top > 1023 {
+        return Err(overflow_error(
+            "hexadecimal value too large to represent as a float",
+        ));
+    }
+    // Significant bits available at this magnitude: 53, fewer for subnormals.
+    let bits = if top >= -1022 { 53 } else { top + 1075 };
+    if bits < 0 {
+        return Ok(sign * 0.0);
+    }
+    let shift = nb - bits;
+    let (mut q, mut qexp) = if shift > 0 {
+        let sh = shift as usize;
+        let q = &m >> sh;
+        let rem = &m - (&q << sh);
+        let half = num_bigint::BigUint::from(1u8) << (sh - 1);
+        let odd = q.bit(0);
+        let q = if rem > half || (rem == half && odd) {
+            q + 1u8
+        } else {
+            q
+        };
+        (q, e + shift)
+    } else {
+        (m, e)
+    };
+    if q.bits() as i64 > bits.max(1) && bits == 53 {
+        q >>= 1;
+        qexp += 1;
+        if q.bits() as i64 - 1 + qexp > 1023 {
+            return Err(overflow_error(
+                "hexadecimal value too large to represent as a float",
+            ));
+        }
+    }
+    let qf = num_traits::ToPrimitive::to_f64(&q).unwrap_or(0.0);
+    Ok(sign * ldexp(qf, qexp))
+}
+
+/// `x * 2**exp` for an exactly representable result, in steps that never leave the range.
+fn ldexp(mut x: f64, mut exp: i64) -> f64 {
+    while exp > 0 {
+        let k = exp.min(1000);
+        x *= 2f64.powi(k as i32);
+        exp -= k;
+    }
+    while exp < 0 {
+        let k = (-exp).min(1000);
+        x *= 2f64.powi(-(k as i32));
+        exp += k;
+    }
+    x
 }
