@@ -12,7 +12,13 @@ use std::path::{Path, PathBuf};
 use socklab_lang::testing::{run_script, run_together_files, Script};
 
 /// Corpus programs whose transcripts must already equal CPython's.
-const MUST_MATCH: &[&str] = &["08-iter-unpack-readings", "22-connection-refused", "40-report-formatting", "45-http-json-api", "51-ping-round-trip"];
+const MUST_MATCH: &[&str] = &[
+    "08-iter-unpack-readings",
+    "22-connection-refused",
+    "40-report-formatting",
+    "45-http-json-api",
+    "51-ping-round-trip",
+];
 
 /// Stands in for urllib fetching a page (the corpus's `http_get` runs).
 const FAKE_HTTP_GET: &str = r#"
@@ -71,7 +77,9 @@ fn parse_runs(text: &str) -> Vec<Run> {
             continue;
         }
         let Some(run) = runs.last_mut() else { continue };
-        let Some((key, value)) = line.split_once('=') else { continue };
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
         let value = value.trim();
         let string = || value.strip_prefix('"').map(|v| toml_string(v).0);
         match key.trim() {
@@ -116,7 +124,9 @@ fn normalise(text: &str) -> String {
                 continue;
             }
         }
-        if chars[i].is_ascii_digit() && (i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '.')) {
+        if chars[i].is_ascii_digit()
+            && (i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+        {
             let mut j = i;
             while j < chars.len() && chars[j].is_ascii_digit() {
                 j += 1;
@@ -138,10 +148,20 @@ fn normalise(text: &str) -> String {
 
 /// run-lessons' `last_error`: the exception name on stderr's last line.
 fn last_error(stderr: &str) -> String {
-    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let name: String = last.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.').collect();
+    let last = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    let name: String = last
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
     let rest = &last[name.len()..];
-    if !name.is_empty() && (rest.is_empty() || rest.starts_with(':')) && !name.starts_with(|c: char| c.is_ascii_digit()) {
+    if !name.is_empty()
+        && (rest.is_empty() || rest.starts_with(':'))
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+    {
         name.rsplit('.').next().unwrap_or("").to_string()
     } else {
         last.chars().take(80).collect()
@@ -150,35 +170,63 @@ fn last_error(stderr: &str) -> String {
 
 /// Run one corpus scenario on the fake network; its transcript as `run-lessons --show` prints it.
 fn run_scenario(dir: &Path) -> (String, String) {
-    let id = dir.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+    let id = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_string();
     let toml = std::fs::read_to_string(dir.join("scenario.toml")).expect("scenario.toml");
     let runs = parse_runs(&toml);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).expect("scenario dir").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("scenario dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
     entries.sort();
     for p in entries {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         if p.is_file() && name != "scenario.toml" {
             files.push((name, std::fs::read(&p).expect("corpus file")));
         }
     }
-    let source_of = |name: &str| files.iter().find(|(n, _)| n == name).map(|(_, d)| String::from_utf8_lossy(d).into_owned()).unwrap_or_default();
+    let source_of = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, d)| String::from_utf8_lossy(d).into_owned())
+            .unwrap_or_default()
+    };
     let mut scripts = Vec::new();
     for r in &runs {
         if let Some(url) = &r.http_get {
             let hostport = url.trim_start_matches("http://");
-            let (hp, path) = hostport.split_once('/').map(|(a, b)| (a, format!("/{b}"))).unwrap_or((hostport, "/".into()));
+            let (hp, path) = hostport
+                .split_once('/')
+                .map(|(a, b)| (a, format!("/{b}")))
+                .unwrap_or((hostport, "/".into()));
             let port = hp.rsplit(':').next().unwrap_or("80");
             let expect = format!("{:?}", r.expect_body_contains);
             scripts.push(Script {
                 name: "http_get".into(),
-                source: FAKE_HTTP_GET.replace("PORT", port).replace("PATH", &path).replace("EXPECT", &expect),
+                source: FAKE_HTTP_GET
+                    .replace("PORT", port)
+                    .replace("PATH", &path)
+                    .replace("EXPECT", &expect),
                 stdin: String::new(),
                 forever: false,
             });
         } else {
             let file = r.file.clone().unwrap_or_default();
-            scripts.push(Script { source: source_of(&file), name: file, stdin: r.stdin.clone(), forever: r.forever });
+            scripts.push(Script {
+                source: source_of(&file),
+                name: file,
+                stdin: r.stdin.clone(),
+                forever: r.forever,
+            });
         }
     }
     let (results, written) = run_together_files(&scripts, &files);
@@ -188,7 +236,11 @@ fn run_scenario(dir: &Path) -> (String, String) {
         if !res.stderr.is_empty() {
             stderrs.push_str(&format!("--- run {j} stderr\n{}", res.stderr));
         }
-        let file = if r.http_get.is_some() { "http_get".to_string() } else { r.file.clone().unwrap_or_default() };
+        let file = if r.http_get.is_some() {
+            "http_get".to_string()
+        } else {
+            r.file.clone().unwrap_or_default()
+        };
         let mut status = match res.code {
             Some(0) => "0".to_string(),
             None => if r.forever { "stopped" } else { "hung" }.to_string(),
@@ -201,7 +253,8 @@ fn run_scenario(dir: &Path) -> (String, String) {
                 }
             }
         };
-        if status != "0" && status != "stopped" && r.expect_exit.as_deref() == Some(status.as_str()) {
+        if status != "0" && status != "stopped" && r.expect_exit.as_deref() == Some(status.as_str())
+        {
             status = format!("expected {status}");
         }
         let mut out = normalise(&res.stdout);
@@ -214,7 +267,16 @@ fn run_scenario(dir: &Path) -> (String, String) {
         if let Some((name, same_as)) = &r.expect_file {
             let want = files.iter().find(|(n, _)| n == same_as).map(|(_, d)| d);
             let same = written.iter().any(|(n, d)| n == name && Some(d) == want);
-            records.push((j, name.clone(), "0".into(), if same { "file ok\n".into() } else { "file differs\n".into() }));
+            records.push((
+                j,
+                name.clone(),
+                "0".into(),
+                if same {
+                    "file ok\n".into()
+                } else {
+                    "file differs\n".into()
+                },
+            ));
         }
     }
     records.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
@@ -234,7 +296,10 @@ fn expected() -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for line in text.split_inclusive('\n') {
         if line.ends_with(": oracle ran\n") {
-            out.push((line.trim_end_matches(": oracle ran\n").to_string(), String::new()));
+            out.push((
+                line.trim_end_matches(": oracle ran\n").to_string(),
+                String::new(),
+            ));
         }
         if let Some(last) = out.last_mut() {
             last.1.push_str(line);
@@ -262,7 +327,12 @@ fn corpus_programs_using_the_stdlib_match_cpython() {
         }
     }
     eprintln!("corpus scenarios not matching CPython yet: {pending:?}");
-    assert!(failures.is_empty(), "{} corpus scenarios differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} corpus scenarios differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -271,7 +341,10 @@ fn scenario_toml_subset_parses() {
     assert_eq!(runs.len(), 2);
     assert!(runs[0].forever);
     assert_eq!(runs[1].stdin, "a\nb \"q\"\n");
-    assert_eq!(runs[1].expect_file, Some(("x.txt".to_string(), "y.txt".to_string())));
+    assert_eq!(
+        runs[1].expect_file,
+        Some(("x.txt".to_string(), "y.txt".to_string()))
+    );
 }
 
 #[test]
@@ -284,7 +357,11 @@ fn unseeded_random_differs_between_runs_but_stays_in_range() {
 #[test]
 fn struct_error_is_raised_from_the_struct_module() {
     let r = run_script("import struct\ntry:\n    struct.unpack('!H', b'x')\nexcept struct.error as e:\n    print(type(e).__module__, type(e).__name__, e)\n", "");
-    assert_eq!(r.stdout, "struct error unpack requires a buffer of 2 bytes\n", "{}", r.stderr);
+    assert_eq!(
+        r.stdout, "struct error unpack requires a buffer of 2 bytes\n",
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -23,6 +23,16 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
 /// A Python-written stdlib module: frames hidden from tracebacks, as a C module's would be
 /// (the real CPython modules are Python, but their line numbers could not match anyway).
 pub fn python_source(name: &str) -> Option<PySource> {
+    if name == "socketserver" {
+        // Its frames show in handle_error's tracebacks, as CPython's do, at CPython's lines.
+        static SRC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let source = SRC.get_or_init(|| align_lines(include_str!("py/socketserver.py")));
+        return Some(PySource {
+            filename: "/usr/lib/python3.11/socketserver.py",
+            source,
+            hidden: false,
+        });
+    }
     let (filename, source) = match name {
         "json" => (
             "/usr/lib/python3.11/json/__init__.py",
@@ -63,4 +73,59 @@ pub fn python_source(name: &str) -> Option<PySource> {
         source,
         hidden: true,
     })
+}
+
+/// Lay out a module so that each line ending in `  #@N` is line N (blank lines are
+/// inserted before it; the marker is removed): tracebacks through it then name
+/// CPython's line numbers and show CPython's source lines.
+pub fn align_lines(src: &str) -> String {
+    let mut out = String::with_capacity(src.len() * 3);
+    let mut n = 0usize;
+    for line in src.lines() {
+        let (text, target) = match line.rsplit_once("  #@") {
+            Some((text, num)) if num.bytes().all(|b| b.is_ascii_digit()) && !num.is_empty() => {
+                (text, num.parse::<usize>().ok())
+            }
+            _ => (line, None),
+        };
+        if let Some(t) = target {
+            assert!(
+                n < t,
+                "line {t} is already taken (the module has {n} lines before it)"
+            );
+            while n + 1 < t {
+                out.push('\n');
+                n += 1;
+            }
+        }
+        out.push_str(text);
+        out.push('\n');
+        n += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligned_lines_land_where_marked() {
+        assert_eq!(align_lines("a\nb  #@4\nc\n"), "a\n\n\nb\nc\n");
+    }
+
+    #[test]
+    fn socketserver_lines_match_cpython() {
+        let src = align_lines(include_str!("py/socketserver.py"));
+        let lines: Vec<&str> = src.lines().collect();
+        assert_eq!(
+            lines[316].trim(),
+            "self.process_request(request, client_address)"
+        );
+        assert_eq!(lines[754].trim(), "self.handle()");
+        assert_eq!(
+            lines[840],
+            "class DatagramRequestHandler(BaseRequestHandler):"
+        );
+    }
 }

@@ -11,7 +11,59 @@ __all__ = ["BaseServer", "TCPServer", "UDPServer", "ThreadingUDPServer", "Thread
            "BaseRequestHandler", "StreamRequestHandler", "DatagramRequestHandler", "ThreadingMixIn"]
 
 
-class BaseServer:
+class _BytesIO:
+    """The part of io.BytesIO that DatagramRequestHandler's rfile/wfile need."""
+
+    def __init__(self, data=b''):
+        self._data = bytes(data)
+        self._pos = 0
+        self._out = []
+        self.closed = False
+
+    def read(self, n=-1):
+        if n is None or n < 0:
+            n = len(self._data) - self._pos
+        chunk = self._data[self._pos:self._pos + n]
+        self._pos += len(chunk)
+        return chunk
+
+    def readline(self, limit=-1):
+        end = self._data.find(b'\n', self._pos)
+        end = len(self._data) if end < 0 else end + 1
+        if limit is not None and limit >= 0:
+            end = min(end, self._pos + limit)
+        chunk = self._data[self._pos:end]
+        self._pos = end
+        return chunk
+
+    def readlines(self):
+        lines = []
+        while True:
+            line = self.readline()
+            if not line:
+                return lines
+            lines.append(line)
+
+    def __iter__(self):
+        return iter(self.readlines())
+
+    def write(self, b):
+        self._out.append(bytes(b))
+        return len(b)
+
+    def getvalue(self):
+        if self._out:
+            return b''.join(self._out)
+        return self._data
+
+    def flush(self):
+        pass
+
+    def close(self):
+        self.closed = True
+
+
+class BaseServer:  #@153
     timeout = None
 
     def __init__(self, server_address, RequestHandlerClass):
@@ -69,11 +121,9 @@ class BaseServer:
             return
         if self.verify_request(request, client_address):
             try:
-                self.process_request(request, client_address)
-            except Exception as e:
-                self._current_exc = e
+                self.process_request(request, client_address)  #@317
+            except Exception:
                 self.handle_error(request, client_address)
-                self._current_exc = None
                 self.shutdown_request(request)
             except:
                 self.shutdown_request(request)
@@ -88,14 +138,14 @@ class BaseServer:
         return True
 
     def process_request(self, request, client_address):
-        self.finish_request(request, client_address)
+        self.finish_request(request, client_address)  #@348
         self.shutdown_request(request)
 
     def server_close(self):
         pass
 
     def finish_request(self, request, client_address):
-        self.RequestHandlerClass(request, client_address, self)
+        self.RequestHandlerClass(request, client_address, self)  #@361
 
     def shutdown_request(self, request):
         self.close_request(request)
@@ -108,11 +158,7 @@ class BaseServer:
         print('Exception occurred during processing of request from',
               client_address, file=sys.stderr)
         import traceback
-        exc = getattr(self, '_current_exc', None)
-        if exc is not None:
-            traceback.print_exception(exc)
-        else:
-            traceback.print_exc()
+        traceback.print_exc()
         print('-' * 40, file=sys.stderr)
 
     def __enter__(self):
@@ -122,7 +168,7 @@ class BaseServer:
         self.server_close()
 
 
-class TCPServer(BaseServer):
+class TCPServer(BaseServer):  #@391
     address_family = socket.AF_INET
     socket_type = socket.SOCK_STREAM
     request_queue_size = 5
@@ -134,8 +180,8 @@ class TCPServer(BaseServer):
         self.socket = socket.socket(self.address_family, self.socket_type)
         if bind_and_activate:
             try:
-                self.server_bind()
-                self.server_activate()
+                self.server_bind()  #@456
+                self.server_activate()  #@457
             except:
                 self.server_close()
                 raise
@@ -145,11 +191,11 @@ class TCPServer(BaseServer):
             self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if self.allow_reuse_port and hasattr(socket, "SO_REUSEPORT"):
             self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-        self.socket.bind(self.server_address)
+        self.socket.bind(self.server_address)  #@472
         self.server_address = self.socket.getsockname()
 
     def server_activate(self):
-        self.socket.listen(self.request_queue_size)
+        self.socket.listen(self.request_queue_size)  #@481
 
     def server_close(self):
         self.socket.close()
@@ -158,7 +204,7 @@ class TCPServer(BaseServer):
         return self.socket.fileno()
 
     def get_request(self):
-        return self.socket.accept()
+        return self.socket.accept()  #@505
 
     def shutdown_request(self, request):
         try:
@@ -171,14 +217,14 @@ class TCPServer(BaseServer):
         request.close()
 
 
-class UDPServer(TCPServer):
+class UDPServer(TCPServer):  #@522
     allow_reuse_address = False
     allow_reuse_port = False
     socket_type = socket.SOCK_DGRAM
     max_packet_size = 8192
 
     def get_request(self):
-        data, client_addr = self.socket.recvfrom(self.max_packet_size)
+        data, client_addr = self.socket.recvfrom(self.max_packet_size)  #@535
         return (data, self.socket), client_addr
 
     def server_activate(self):
@@ -191,60 +237,49 @@ class UDPServer(TCPServer):
         pass
 
 
-class ThreadingMixIn:
+class ThreadingMixIn:  #@672
     daemon_threads = False
     block_on_close = True
     _threads = None
 
     def process_request_thread(self, request, client_address):
         try:
-            self.finish_request(request, client_address)
-        except Exception as e:
-            self._current_exc = e
+            self.finish_request(request, client_address)  #@691
+        except Exception:
             self.handle_error(request, client_address)
-            self._current_exc = None
         finally:
             self.shutdown_request(request)
 
     def process_request(self, request, client_address):
-        if self.block_on_close:
-            if self._threads is None:
-                self._threads = []
-        t = threading.Thread(target=self.process_request_thread,
-                             args=(request, client_address))
+        if self.block_on_close and self._threads is None:
+            self._threads = []
+        t = threading.Thread(target=self.process_request_thread, args=(request, client_address))
         t.daemon = self.daemon_threads
         if self._threads is not None:
-            self._threads = [th for th in self._threads if th.is_alive()]
-            self._threads.append(t)
+            self._threads = [th for th in self._threads if th.is_alive()] + [t]
         t.start()
 
     def server_close(self):
         super().server_close()
-        threads = self._threads
-        self._threads = None
-        if threads:
-            for thread in threads:
-                thread.join()
+        threads, self._threads = self._threads or [], None
+        for thread in threads:
+            thread.join()
 
 
-class ThreadingUDPServer(ThreadingMixIn, UDPServer):
-    pass
+class ThreadingUDPServer(ThreadingMixIn, UDPServer): pass  #@716
+class ThreadingTCPServer(ThreadingMixIn, TCPServer): pass
 
 
-class ThreadingTCPServer(ThreadingMixIn, TCPServer):
-    pass
-
-
-class BaseRequestHandler:
+class BaseRequestHandler:  #@731
     def __init__(self, request, client_address, server):
         self.request = request
         self.client_address = client_address
         self.server = server
-        self.setup()
+        self.setup()  #@753
         try:
-            self.handle()
+            self.handle()  #@755
         finally:
-            self.finish()
+            self.finish()  #@757
 
     def setup(self):
         pass
@@ -256,7 +291,7 @@ class BaseRequestHandler:
         pass
 
 
-class StreamRequestHandler(BaseRequestHandler):
+class StreamRequestHandler(BaseRequestHandler):  #@777
     rbufsize = -1
     wbufsize = 0
     timeout = None
@@ -268,103 +303,42 @@ class StreamRequestHandler(BaseRequestHandler):
             self.connection.settimeout(self.timeout)
         if self.disable_nagle_algorithm:
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, True)
-        self.rfile = self.connection.makefile('rb')
+        self.rfile = self.connection.makefile('rb', self.rbufsize)  #@805
         if self.wbufsize == 0:
             self.wfile = _SocketWriter(self.connection)
         else:
-            self.wfile = self.connection.makefile('wb')
+            self.wfile = self.connection.makefile('wb', self.wbufsize)  #@809
 
     def finish(self):
         if not self.wfile.closed:
             try:
-                self.wfile.flush()
-            except OSError:
+                self.wfile.flush()  #@814
+            except socket.error:
                 pass
         self.wfile.close()
         self.rfile.close()
 
 
-class _SocketWriter:
+class _SocketWriter:  #@822
     """Simple writable object that sends straight to the socket (unbuffered)."""
-
     def __init__(self, sock):
         self._sock = sock
         self.closed = False
-
-    def writable(self):
-        return True
-
-    def write(self, b):
-        self._sock.sendall(b)
-        return len(b)
-
-    def fileno(self):
-        return self._sock.fileno()
-
-    def flush(self):
-        pass
-
-    def close(self):
-        self.closed = True
-
-
-class _BytesIO:
-    """The part of io.BytesIO that DatagramRequestHandler's rfile/wfile need."""
-
-    def __init__(self, data=b''):
-        self._data = bytes(data)
-        self._pos = 0
-        self._out = []
-        self.closed = False
-
-    def read(self, n=-1):
-        if n is None or n < 0:
-            n = len(self._data) - self._pos
-        chunk = self._data[self._pos:self._pos + n]
-        self._pos += len(chunk)
-        return chunk
-
-    def readline(self, limit=-1):
-        end = self._data.find(b'\n', self._pos)
-        end = len(self._data) if end < 0 else end + 1
-        if limit is not None and limit >= 0:
-            end = min(end, self._pos + limit)
-        chunk = self._data[self._pos:end]
-        self._pos = end
-        return chunk
-
-    def readlines(self):
-        lines = []
-        while True:
-            line = self.readline()
-            if not line:
-                return lines
-            lines.append(line)
-
-    def __iter__(self):
-        return iter(self.readlines())
+    def writable(self): return True
+    def fileno(self): return self._sock.fileno()
+    def flush(self): pass
+    def close(self): self.closed = True
 
     def write(self, b):
-        self._out.append(bytes(b))
+        self._sock.sendall(b)  #@834
         return len(b)
 
-    def getvalue(self):
-        if self._out:
-            return b''.join(self._out)
-        return self._data
 
-    def flush(self):
-        pass
-
-    def close(self):
-        self.closed = True
-
-
-class DatagramRequestHandler(BaseRequestHandler):
+class DatagramRequestHandler(BaseRequestHandler):  #@841
     def setup(self):
         self.packet, self.socket = self.request
         self.rfile = _BytesIO(self.packet)
         self.wfile = _BytesIO()
 
     def finish(self):
-        self.socket.sendto(self.wfile.getvalue(), self.client_address)
+        self.socket.sendto(self.wfile.getvalue(), self.client_address)  #@852
