@@ -462,19 +462,14 @@ impl Lexer {
                     },
                 });
             } else {
-                while self.indents.len() > 1 && col < self.indents.last().expect("nonempty").0 {
-                    self.indents.pop();
-                    self.tokens.push(Token {
-                        tok: Tok::Dedent,
-                        span: Span {
-                            line,
-                            col: tcol,
-                            end_line: line,
-                            end_col: tcol,
-                        },
-                    });
-                }
-                let &(top, alttop) = self.indents.last().expect("indent stack never empty");
+                // Like CPython, check the new level before any DEDENT is emitted.
+                let keep = self
+                    .indents
+                    .iter()
+                    .take_while(|&&(c, _)| c <= col)
+                    .count()
+                    .max(1);
+                let (top, alttop) = self.indents[keep - 1];
                 if col != top {
                     let text_len = self.line_text(line).map_or(0, |t| t.chars().count() as u32);
                     let e = self.make_error(
@@ -488,6 +483,18 @@ impl Lexer {
                 }
                 if altcol != alttop {
                     return Err(self.tab_error(line, tcol));
+                }
+                while self.indents.len() > keep {
+                    self.indents.pop();
+                    self.tokens.push(Token {
+                        tok: Tok::Dedent,
+                        span: Span {
+                            line,
+                            col: tcol,
+                            end_line: line,
+                            end_col: tcol,
+                        },
+                    });
                 }
             }
             return Ok(false);

@@ -28,10 +28,14 @@ pub fn parse_with_warnings(
     source: &str,
     filename: &str,
 ) -> (Result<ast::Module, SyntaxError>, Vec<SyntaxWarning>) {
+    let bom = source.starts_with('\u{feff}');
+    let declared = bom || crate::source::coding_cookie(source.as_bytes()).is_some();
     let source = lexer::normalize_source(source);
     let lexed = lexer::tokenize(&source, filename);
     let mut raw_warnings = lexed.warnings;
     let mut p = Parser::new(lexed.tokens, lexed.error, lexed.lines, filename);
+    p.byte_cols = !declared;
+    p.bom = bom;
     let result = match p.file().map_err(|e| p.finish_error(e)) {
         Ok(body) => {
             let checked = checks::check_module(&p, &body, p.await_error, &mut raw_warnings);
@@ -92,6 +96,11 @@ pub(crate) struct Parser {
     /// Open brackets and other recursion, bounded to protect the host's stack.
     brackets: u32,
     depth: u32,
+    /// Report columns in UTF-8 bytes, as CPython does for a file without a coding
+    /// declaration.
+    byte_cols: bool,
+    /// The file started with a BOM.
+    bom: bool,
 }
 
 /// Where code sits, as far as `await` cares.
@@ -135,6 +144,8 @@ impl Parser {
             await_error: None,
             brackets: 0,
             depth: 0,
+            byte_cols: false,
+            bom: false,
         }
     }
 
@@ -277,6 +288,44 @@ impl Parser {
     }
 
     fn error_kind(&self, kind: SyntaxErrorKind, span: Span, msg: &str) -> SyntaxError {
+        let e = self.error_kind_chars(kind, span, msg);
+        self.parser_cols(e, span.end_line == span.line)
+    }
+
+    /// Columns as CPython's parser reports them: UTF-8 bytes unless the file declares
+    /// its encoding (on lines with Chinese text the caret lands further right); on the
+    /// first line of a file with a BOM, CPython counts the BOM in the line it shows and
+    /// converts the byte columns against that line.
+    fn parser_cols(&self, e: SyntaxError, one_line: bool) -> SyntaxError {
+        if self.byte_cols {
+            return to_byte_cols(e, one_line);
+        }
+        if !(self.bom && e.line == 1 && e.caret) {
+            return e;
+        }
+        let Some(text) = e.text.clone() else {
+            return e;
+        };
+        let mut e = to_byte_cols(e, one_line);
+        let shown = format!("\u{feff}{text}");
+        let chars_in = |offset: u32| -> u32 {
+            let bytes = &shown.as_bytes()[..(offset as usize).min(shown.len())];
+            String::from_utf8_lossy(bytes).chars().count() as u32
+        };
+        e.col = chars_in(e.col + 1).saturating_sub(1);
+        if one_line {
+            e.end_col = chars_in(e.end_col + 1).saturating_sub(1);
+        }
+        e.text = Some(shown);
+        e
+    }
+
+    /// A SyntaxError at `span`, columns in characters.
+    fn error_chars(&self, span: Span, msg: &str) -> SyntaxError {
+        self.error_kind_chars(SyntaxErrorKind::SyntaxError, span, msg)
+    }
+
+    fn error_kind_chars(&self, kind: SyntaxErrorKind, span: Span, msg: &str) -> SyntaxError {
         if span.col == lexer::NO_COL {
             return SyntaxError {
                 kind,
@@ -297,21 +346,6 @@ impl Parser {
             self.line_text(span.line)
                 .map_or(span.col + 1, |t| t.len() as u32)
         };
-        // CPython 3.11 converts the start of a parser error's range to characters but
-        // leaves its end in UTF-8 bytes: with Chinese text before the end, it prints
-        // more carets. Do the same.
-        let text = self.line_text(span.line);
-        let end_col = if span.end_line == span.line {
-            text.as_deref().map_or(end_col, |t| {
-                t.chars()
-                    .take(end_col as usize)
-                    .map(char::len_utf8)
-                    .sum::<usize>() as u32
-                    + end_col.saturating_sub(t.chars().count() as u32)
-            })
-        } else {
-            end_col
-        };
         SyntaxError {
             kind,
             msg: self.prefixed(msg),
@@ -319,7 +353,7 @@ impl Parser {
             line: span.line,
             col: span.col,
             end_col,
-            text,
+            text: self.line_text(span.line),
             caret: true,
         }
     }
@@ -359,7 +393,18 @@ impl Parser {
         if le.eof_in_brackets {
             return Some(self.unclosed_bracket(le));
         }
-        Some(le.error.clone())
+        Some(self.lexer_error(le))
+    }
+
+    /// A tokenizer error as CPython reports it: the ones its tokenizer raises itself
+    /// count columns in characters, the ones its parser raises (indentation, line
+    /// continuation, end of input) in bytes unless the file declares an encoding.
+    fn lexer_error(&self, le: &LexError) -> SyntaxError {
+        let e = le.error.clone();
+        if le.strength == LexErrorStrength::Weak {
+            return self.parser_cols(e, true);
+        }
+        e
     }
 
     fn unclosed_bracket(&self, le: &LexError) -> SyntaxError {
@@ -385,7 +430,7 @@ impl Parser {
             return e;
         }
         if le.strength == LexErrorStrength::Strong {
-            return le.error.clone();
+            return self.lexer_error(le);
         }
         // An unclosed bracket opened before the line the parser had reached explains
         // the error better (CPython compares with its last fetched token's line).
@@ -433,7 +478,7 @@ impl Parser {
         if le.eof_in_brackets {
             return Some(self.unclosed_bracket(le));
         }
-        Some(le.error.clone())
+        Some(self.lexer_error(le))
     }
 
     fn statement(&mut self) -> PResult<Vec<Stmt>> {
@@ -1108,6 +1153,26 @@ fn augassign_op(op: &str) -> Option<ast::BinOp> {
         "&=" => BitAnd,
         _ => return None,
     })
+}
+
+/// Converts an error's character columns to UTF-8 byte columns on its line (`end_too`:
+/// the end as well, when the range is on one line).
+pub(crate) fn to_byte_cols(mut e: SyntaxError, end_too: bool) -> SyntaxError {
+    if let (true, Some(text)) = (e.caret, &e.text) {
+        let bytes = |col: u32| -> u32 {
+            let n = text.chars().count() as u32;
+            text.chars()
+                .take(col as usize)
+                .map(char::len_utf8)
+                .sum::<usize>() as u32
+                + col.saturating_sub(n)
+        };
+        e.col = bytes(e.col);
+        if end_too {
+            e.end_col = bytes(e.end_col);
+        }
+    }
+    e
 }
 
 /// The span from the start of `a` to the end of `b`.

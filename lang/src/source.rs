@@ -4,8 +4,8 @@
 
 use crate::syntax_error::{SyntaxError, SyntaxErrorKind};
 
-/// Decodes a script file's bytes. The result has no BOM; pass it to
-/// [`crate::parser::parse`].
+/// Decodes a script file's bytes for [`crate::parser::parse`]. A UTF-8 BOM is kept (as
+/// U+FEFF): the parser drops it, but CPython's error columns on line 1 depend on it.
 pub fn decode_source(bytes: &[u8], filename: &str) -> Result<String, SyntaxError> {
     let (bom, body) = match bytes.strip_prefix(b"\xef\xbb\xbf") {
         Some(rest) => (true, rest),
@@ -25,6 +25,7 @@ pub fn decode_source(bytes: &[u8], filename: &str) -> Result<String, SyntaxError
     }
     match name.as_deref() {
         None | Some("utf-8") => match std::str::from_utf8(body) {
+            Ok(text) if bom => Ok(format!("\u{feff}{text}")),
             Ok(text) => Ok(text.to_string()),
             Err(e) => {
                 let at = e.valid_up_to();
@@ -114,7 +115,7 @@ fn no_location(filename: &str, msg: String) -> SyntaxError {
 
 /// The PEP 263 cookie on line 1, or on line 2 when line 1 is blank or a comment:
 /// `^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`.
-fn coding_cookie(body: &[u8]) -> Option<String> {
+pub(crate) fn coding_cookie(body: &[u8]) -> Option<String> {
     let mut lines = body.split(|&b| b == b'\n');
     let first = lines.next()?;
     if let Some(c) = cookie_in(first) {

@@ -793,7 +793,7 @@ fn source_encodings() {
         decode(b"#!/usr/bin/env python\n# vim: set fileencoding=latin-1 :\nx = '\xe9'\n"),
         "#!/usr/bin/env python\n# vim: set fileencoding=latin-1 :\nx = '\u{e9}'\n"
     );
-    assert_eq!(decode(b"\xef\xbb\xbfprint(1)\n"), "print(1)\n");
+    assert_eq!(decode(b"\xef\xbb\xbfprint(1)\n"), "\u{feff}print(1)\n");
     assert_eq!(
         decode(b"# coding=utf8\nx = '\xe4\xb8\xad'\n"),
         "# coding=utf8\nx = '\u{4e2d}'\n"
@@ -879,4 +879,49 @@ fn python2_habits() {
     c.error("print(f\"{name:>{10}\")");
     c.error("x = 1\ny = 2\nprint(x y)");
     c.error("print(x,y,)\nprint(x,,y)\n");
+}
+
+#[test]
+fn assignment_target_hints() {
+    let mut c = Cases::default();
+    c.error("a, f() = 1");
+    c.error("d@ata, addr = 1");
+    c.error("d@ata, b, addr = 1");
+    c.error("(d@ata, addr) = 1");
+    c.error("d@ata, addr = b = 1");
+    c.error("f(), a = 1");
+    c.error("a.b(), c.d = 1, 2");
+    c.error("1, a = 2");
+    c.error("a, 1 = 2");
+    c.error("a, b + 1 = 2");
+    c.error("print(x), b = 1 2");
+    c.error("f() = 1");
+    c.error("(a := 1) = 2");
+    c.error("not x = 1");
+    c.error("a = 1 = 2");
+    c.error("[a, b].c() = 1");
+    c.error("f(), (a) = 1");
+    c.error("f(), *a = 1\n");
+}
+
+/// CPython's parser counts columns in UTF-8 bytes unless the file declares an encoding
+/// (then characters), and shows a BOM on line 1: lines with Chinese text show it.
+#[test]
+fn columns_on_lines_with_non_ascii_text() {
+    for case in [
+        &b"x = \x22\xe4\xb8\xad\xe6\x96\x87\x22 + 1 2\x0a"[..],
+        &b"x = \x22\xe4\xb8\xad\xe6\x96\x87\x22 + (1 2)\x0a"[..],
+        &b"# coding: utf-8\x0ax = \x22\xe4\xb8\xad\xe6\x96\x87\x22 + (1 2)\x0a"[..],
+        &b"\xef\xbb\xbfx = \x22\xe4\xb8\xad\xe6\x96\x87\x22 + (1 2)\x0a"[..],
+        &b"# coding: latin-1\x0ax = \x22\xe9\xe9\x22 + (1 2)\x0a"[..],
+        &b"x = \x22\xe4\xb8\xad\xe6\x96\x87\x22\x0aif x:\x0a      y = 1\x0a    z = \x22\xe4\xb8\xad\xe6\x96\x87\x22 ; w = 2\x0a"[..],
+        &b"x = \x22\xe4\xb8\xad\xe6\x96\x87\x22 + \x5c 2\x0a"[..],
+        &b"x = \x22\xe4\xb8\xad\xe6\x96\x87\x22 + 2 \x5c"[..],
+        &b"if x:\x0a  \x22\xe4\xb8\xad\xe6\x96\x87\x22\x0a\x09pass\x0a"[..],
+        &b"\x22\xe4\xb8\xad\xe6\x96\x87\x22; return\x0a"[..],
+        &b"x = f\x22\xe4\xb8\xad\xe6\x96\x87{a b}\x22\x0a"[..],
+        &b"x = f\x22{\x22\xe4\xb8\xad\xe6\x96\x87\x22 a}\x22\x0a"[..],
+    ] {
+        check_source_error(case);
+    }
 }

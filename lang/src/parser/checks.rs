@@ -154,21 +154,8 @@ fn future_imports(p: &Parser, body: &[Stmt]) -> PResult<u32> {
 
 /// Compile-time errors carry byte columns in CPython (no conversion to characters).
 fn compile_error(p: &Parser, span: Span, msg: &str) -> SyntaxError {
-    let mut e = p.error_at(span, msg);
-    if let (true, Some(text)) = (e.caret, &e.text) {
-        let byte_col = |col: u32| -> u32 {
-            text.chars()
-                .take(col as usize)
-                .map(char::len_utf8)
-                .sum::<usize>() as u32
-                + col.saturating_sub(text.chars().count() as u32)
-        };
-        e.col = byte_col(e.col);
-        if span.end_line == span.line {
-            e.end_col = byte_col(span.end_col);
-        }
-    }
-    e
+    let e = p.error_chars(span, msg);
+    super::to_byte_cols(e, span.end_line == span.line)
 }
 
 impl Symtable<'_> {

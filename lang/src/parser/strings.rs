@@ -3,7 +3,7 @@
 
 use super::{join, PResult, Parser};
 use crate::ast::{Constant, Expr, ExprKind, FStringPart, Span};
-use crate::lexer::{self, StrLit, Tok};
+use crate::lexer::{self, LexErrorStrength, StrLit, Tok};
 use crate::syntax_error::SyntaxError;
 
 /// One decoded literal before concatenation.
@@ -641,6 +641,14 @@ impl Parser {
                 e.text = frag_lines.get(idx).cloned();
                 if !e.msg.starts_with("f-string: ") {
                     e.msg = format!("f-string: {}", e.msg);
+                }
+                // The field's own parser counts bytes (its tokenizer's errors, characters).
+                let from_tokenizer = p
+                    .lex_error
+                    .as_ref()
+                    .is_some_and(|le| le.strength == LexErrorStrength::Strong);
+                if !from_tokenizer {
+                    e = super::to_byte_cols(e, true);
                 }
                 Err(e)
             }

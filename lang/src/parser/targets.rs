@@ -3,6 +3,7 @@
 
 use super::{PResult, Parser};
 use crate::ast::{Constant, Expr, ExprKind};
+use crate::lexer::Tok;
 
 /// How CPython names an expression in "cannot assign to ..." (`_PyPegen_get_expr_name`).
 pub(crate) fn expr_name(e: &Expr) -> &'static str {
@@ -100,30 +101,58 @@ impl Parser {
     }
 
     /// The first target of an assignment statement, the parser standing on its `=`.
-    /// CPython's `invalid_named_expression` gives its "Maybe you meant '=='" hint when
-    /// the target is a single operand-level expression and the value one too.
+    /// CPython (`invalid_assignment`, then `invalid_named_expression` on the target's
+    /// last item) hints "Maybe you meant '=='" when that item is a name or an
+    /// operand-level expression and the value after `=` is one too.
     pub(super) fn check_first_target(&mut self, t: &Expr, start_pos: usize) -> PResult<()> {
         if invalid_target(t, TargetsType::Star).is_none()
             || matches!(t.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_))
         {
             return self.check_assign_target(t);
         }
+        let eq_pos = self.pos;
+        // The last top-level item of the target: `a, f()` -> `f()`.
+        let base = if start_pos == 0 {
+            0
+        } else {
+            self.levels[start_pos - 1]
+        };
+        let last_start = (start_pos..eq_pos)
+            .filter(|&i| matches!(self.toks[i].tok, Tok::Op(",")) && self.levels[i] == base)
+            .map(|i| i + 1)
+            .last()
+            .unwrap_or(start_pos);
+        if last_start == eq_pos {
+            return self.check_assign_target(t);
+        }
         let save = (self.pos, self.furthest);
-        self.pos = start_pos;
-        let operand = self.bitwise_or().is_ok() && self.at_op("=");
-        let excluded = starts_with_display(t);
-        let mut rhs_ok = false;
-        if operand {
+        self.pos = last_start;
+        let last = self.bitwise_or().ok().filter(|_| self.pos == eq_pos);
+        let mut rhs = None;
+        if last.is_some() {
             self.advance();
-            rhs_ok = self.bitwise_or().is_ok() && !self.at_op("=") && !self.at_op(":=");
+            rhs = self
+                .bitwise_or()
+                .ok()
+                .filter(|_| !self.at_op("=") && !self.at_op(":="));
         }
         (self.pos, self.furthest) = save;
-        if operand && rhs_ok && !excluded {
-            let what = expr_name(t);
-            return Err(self.error_at(
-                t.span,
-                &format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"),
-            ));
+        if let (Some(last), Some(rhs)) = (last, rhs) {
+            // A bare NAME token (not `(a)`) gets alternative 2 of the rule.
+            if matches!(last.kind, ExprKind::Name(_)) && last_start + 1 == eq_pos {
+                return Err(self.error_range(
+                    last.span,
+                    rhs.span,
+                    "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+                ));
+            }
+            if !starts_with_display(&last) {
+                let what = expr_name(&last);
+                return Err(self.error_at(
+                    last.span,
+                    &format!("cannot assign to {what} here. Maybe you meant '==' instead of '='?"),
+                ));
+            }
         }
         self.check_assign_target(t)
     }
