@@ -118,10 +118,9 @@ impl Parser {
             self.levels[start_pos - 1]
         };
         let last_start = (start_pos..eq_pos)
-            .filter(|&i| matches!(self.toks[i].tok, Tok::Op(",")) && self.levels[i] == base)
-            .map(|i| i + 1)
-            .last()
-            .unwrap_or(start_pos);
+            .rev()
+            .find(|&i| matches!(self.toks[i].tok, Tok::Op(",")) && self.levels[i] == base)
+            .map_or(start_pos, |i| i + 1);
         if last_start == eq_pos {
             return self.check_assign_target(t);
         }
