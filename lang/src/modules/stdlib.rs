@@ -20,33 +20,35 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
     }))
 }
 
-/// A Python-written stdlib module: frames hidden from tracebacks, as a C module's would be
-/// (the real CPython modules are Python, but their line numbers could not match anyway).
+/// A Python-written stdlib module. Most hide their frames from tracebacks, as C modules
+/// would (the real CPython modules are Python, but their line numbers could not match);
+/// `socketserver` and the json modules show theirs at CPython's line numbers instead.
 pub fn python_source(name: &str) -> Option<PySource> {
-    if name == "socketserver" {
-        // Its frames show in handle_error's tracebacks, as CPython's do, at CPython's lines.
-        static SRC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let source = SRC.get_or_init(|| align_lines(include_str!("py/socketserver.py")));
-        return Some(PySource {
-            filename: "/usr/lib/python3.11/socketserver.py",
-            source,
-            hidden: false,
-        });
+    macro_rules! aligned {
+        ($file:literal, $path:literal) => {{
+            static SRC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+            let source = SRC.get_or_init(|| align_lines(include_str!($file)));
+            return Some(PySource {
+                filename: $path,
+                source,
+                hidden: false,
+            });
+        }};
     }
     let (filename, source) = match name {
-        "json" => (
-            "/usr/lib/python3.11/json/__init__.py",
-            include_str!("py/json.py"),
+        "socketserver" => aligned!("py/socketserver.py", "/usr/lib/python3.11/socketserver.py"),
+        "json" => aligned!("py/json.py", "/usr/lib/python3.11/json/__init__.py"),
+        "_json_decoder" => aligned!("py/json_decoder.py", "/usr/lib/python3.11/json/decoder.py"),
+        "_json_encoder" => aligned!("py/json_encoder.py", "/usr/lib/python3.11/json/encoder.py"),
+        "_json_impl" => (
+            "/usr/lib/python3.11/json/scanner.py",
+            include_str!("py/json_impl.py"),
         ),
         "random" => (
             "/usr/lib/python3.11/random.py",
             include_str!("py/random.py"),
         ),
         "queue" => ("/usr/lib/python3.11/queue.py", include_str!("py/queue.py")),
-        "socketserver" => (
-            "/usr/lib/python3.11/socketserver.py",
-            include_str!("py/socketserver.py"),
-        ),
         "os" => ("/usr/lib/python3.11/os.py", include_str!("py/os.py")),
         "posixpath" | "os.path" => (
             "/usr/lib/python3.11/posixpath.py",
@@ -127,5 +129,27 @@ mod tests {
             lines[840],
             "class DatagramRequestHandler(BaseRequestHandler):"
         );
+    }
+
+    #[test]
+    fn json_lines_match_cpython() {
+        let init = align_lines(include_str!("py/json.py"));
+        let line = |src: &str, n: usize| src.lines().nth(n - 1).map(|l| l.trim().to_string());
+        assert_eq!(
+            line(&init, 346).as_deref(),
+            Some("return _default_decoder.decode(s)")
+        );
+        assert_eq!(line(&init, 238).as_deref(), Some("**kw).encode(obj)"));
+        let dec = align_lines(include_str!("py/json_decoder.py"));
+        assert_eq!(
+            line(&dec, 337).as_deref(),
+            Some("obj, end = self.raw_decode(s, idx=_w(s, 0).end())")
+        );
+        assert_eq!(
+            line(&dec, 355).as_deref(),
+            Some("raise JSONDecodeError(\"Expecting value\", s, err.value) from None")
+        );
+        let enc = align_lines(include_str!("py/json_encoder.py"));
+        assert_eq!(line(&enc, 258).as_deref(), Some("return _iterencode(o, 0)"));
     }
 }
