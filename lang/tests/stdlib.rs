@@ -369,3 +369,85 @@ fn os_path_getsize_sees_files_the_script_wrote() {
     let r = run_script("import os\nopen('a.bin', 'wb').write(b'12345')\nprint(os.path.getsize('a.bin'), os.path.exists('a.bin'), os.path.exists('b.bin'))\n", "");
     assert_eq!(r.stdout, "5 True False\n", "{}", r.stderr);
 }
+
+/// CPython 3.11's traceback text for a script `test.py` (library paths as on Debian).
+fn traceback(lines: &[&str]) -> String {
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+#[test]
+fn uncaught_json_decode_error_shows_cpythons_frames() {
+    let r = run_script("import json\njson.loads('[1 2]')\n", "");
+    assert_eq!(r.code, Some(1));
+    assert_eq!(
+        r.stderr,
+        traceback(&[
+            "Traceback (most recent call last):",
+            "  File \"test.py\", line 2, in <module>",
+            "    json.loads('[1 2]')",
+            "  File \"/usr/lib/python3.11/json/__init__.py\", line 346, in loads",
+            "    return _default_decoder.decode(s)",
+            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^",
+            "  File \"/usr/lib/python3.11/json/decoder.py\", line 337, in decode",
+            "    obj, end = self.raw_decode(s, idx=_w(s, 0).end())",
+            "               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+            "  File \"/usr/lib/python3.11/json/decoder.py\", line 353, in raw_decode",
+            "    obj, end = self.scan_once(s, idx)",
+            "               ^^^^^^^^^^^^^^^^^^^^^^",
+            "json.decoder.JSONDecodeError: Expecting ',' delimiter: line 1 column 4 (char 3)",
+        ])
+    );
+}
+
+#[test]
+fn uncaught_json_empty_input_shows_cpythons_frames() {
+    let r = run_script("import json\njson.loads('')\n", "");
+    assert_eq!(
+        r.stderr,
+        traceback(&[
+            "Traceback (most recent call last):",
+            "  File \"test.py\", line 2, in <module>",
+            "    json.loads('')",
+            "  File \"/usr/lib/python3.11/json/__init__.py\", line 346, in loads",
+            "    return _default_decoder.decode(s)",
+            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^",
+            "  File \"/usr/lib/python3.11/json/decoder.py\", line 337, in decode",
+            "    obj, end = self.raw_decode(s, idx=_w(s, 0).end())",
+            "               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+            "  File \"/usr/lib/python3.11/json/decoder.py\", line 355, in raw_decode",
+            "    raise JSONDecodeError(\"Expecting value\", s, err.value) from None",
+            "json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
+        ])
+    );
+}
+
+#[test]
+fn unserializable_json_value_shows_cpythons_frames() {
+    let r = run_script("import json\njson.dumps({'data': b'raw'})\n", "");
+    assert_eq!(
+        r.stderr,
+        traceback(&[
+            "Traceback (most recent call last):",
+            "  File \"test.py\", line 2, in <module>",
+            "    json.dumps({'data': b'raw'})",
+            "  File \"/usr/lib/python3.11/json/__init__.py\", line 231, in dumps",
+            "    return _default_encoder.encode(obj)",
+            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+            "  File \"/usr/lib/python3.11/json/encoder.py\", line 200, in encode",
+            "    chunks = self.iterencode(o, _one_shot=True)",
+            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^",
+            "  File \"/usr/lib/python3.11/json/encoder.py\", line 258, in iterencode",
+            "    return _iterencode(o, 0)",
+            "           ^^^^^^^^^^^^^^^^^",
+            "  File \"/usr/lib/python3.11/json/encoder.py\", line 180, in default",
+            "    raise TypeError(f'Object of type {o.__class__.__name__} '",
+            "TypeError: Object of type bytes is not JSON serializable",
+        ])
+    );
+}
+
+#[test]
+fn os_path_can_be_the_first_import() {
+    let r = run_script("import os.path\nprint(os.path.join('a', 'b'), os.sep)\nfrom os import path\nprint(path.basename('/x/y'))\n", "");
+    assert_eq!(r.stdout, "a/b /\ny\n", "{}", r.stderr);
+}

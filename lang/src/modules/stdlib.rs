@@ -16,6 +16,9 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "_json" => super::json_native::module(vm),
         "_os" => super::os_native::module(vm),
         "traceback" => super::traceback_mod::module(vm),
+        // Python-written, but built here so that `import os.path` works as a first import
+        // (the importer walks dotted names only below modules it already has).
+        "os" => vm.import("_os_py")?,
         _ => return Ok(None),
     }))
 }
@@ -49,7 +52,7 @@ pub fn python_source(name: &str) -> Option<PySource> {
             include_str!("py/random.py"),
         ),
         "queue" => ("/usr/lib/python3.11/queue.py", include_str!("py/queue.py")),
-        "os" => ("/usr/lib/python3.11/os.py", include_str!("py/os.py")),
+        "_os_py" => ("/usr/lib/python3.11/os.py", include_str!("py/os.py")),
         "posixpath" | "os.path" => (
             "/usr/lib/python3.11/posixpath.py",
             include_str!("py/posixpath.py"),
