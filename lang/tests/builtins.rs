@@ -81,4 +81,5 @@ golden!(
     edge_cases,
     protocols,
     float_hex,
+    set_order,
 );

@@ -232,6 +232,18 @@ fn hash(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 const HASH_MODULUS: u64 = (1 << 61) - 1;
 
+/// CPython's exact hash for the values whose hash does not depend on a random seed or an
+/// address (ints, bools, floats, tuples of those); `None` for the others.
+pub(crate) fn exact_hash(v: &Value) -> Option<i64> {
+    match v {
+        Value::Bool(_) | Value::Int(_) | Value::Long(_) | Value::Float(_) => Some(cpython_hash(v)),
+        Value::Tuple(items) if items.iter().all(|x| exact_hash(x).is_some()) => {
+            Some(cpython_hash(v))
+        }
+        _ => None,
+    }
+}
+
 /// CPython's hash of a hashable value (`Py_hash_t` semantics: -1 becomes -2).
 fn cpython_hash(v: &Value) -> i64 {
     let h = match v {

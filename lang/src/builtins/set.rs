@@ -87,6 +87,87 @@ pub(crate) fn symmetric_difference(a: &Set, b: &Set) -> Set {
 }
 
 // ---------------------------------------------------------------------------------------
+// CPython's iteration order
+
+/// The order CPython 3.11 iterates a set built by adding `items` one by one: the order of
+/// their slots in its open-addressing table (`setobject.c`: 8 slots to start, 9 linear
+/// probes then perturbation, growth to 4x used at 60% fill). `None` when some element's
+/// hash is seeded or address-based (str, None...), where no order is CPython's.
+pub fn cpython_order(items: &[Value]) -> Option<Vec<usize>> {
+    const LINEAR_PROBES: usize = 9;
+    let hashes: Vec<u64> = items
+        .iter()
+        .map(|v| crate::builtins::functions::exact_hash(v).map(|h| h as u64))
+        .collect::<Option<_>>()?;
+    fn insert(table: &mut [Option<usize>], hash: u64, idx: usize) {
+        let mask = table.len() - 1;
+        let mut perturb = hash;
+        let mut i = (hash as usize) & mask;
+        loop {
+            let probes = if i + LINEAR_PROBES <= mask {
+                LINEAR_PROBES
+            } else {
+                0
+            };
+            if let Some(slot) = table
+                .iter_mut()
+                .skip(i)
+                .take(probes + 1)
+                .find(|s| s.is_none())
+            {
+                *slot = Some(idx);
+                return;
+            }
+            perturb >>= 5;
+            i = (i
+                .wrapping_mul(5)
+                .wrapping_add(1)
+                .wrapping_add(perturb as usize))
+                & mask;
+        }
+    }
+    let mut table: Vec<Option<usize>> = vec![None; 8];
+    for (idx, &h) in hashes.iter().enumerate() {
+        insert(&mut table, h, idx);
+        let used = idx + 1;
+        let mask = table.len() - 1;
+        if used * 5 >= mask * 3 {
+            let minused = if used > 50000 { used * 2 } else { used * 4 };
+            let mut size = 8;
+            while size <= minused {
+                size <<= 1;
+            }
+            let old = std::mem::replace(&mut table, vec![None; size]);
+            for k in old.into_iter().flatten() {
+                insert(&mut table, hashes[k], k);
+            }
+        }
+    }
+    Some(table.into_iter().flatten().collect())
+}
+
+/// Rebuild `s` so that its (insertion) order is the order CPython would print it in.
+/// Large sets are left alone: the cost is linear per call and their order is rarely shown.
+///
+/// Exact for a set built in one go; after later `add`s the simulation restarts from the
+/// current order instead of the true history, so colliding hashes may then land in a
+/// different order than CPython's (deletions' dummy slots are not modelled either).
+pub fn reorder_like_cpython(s: &mut Set) {
+    if s.len() < 2 || s.len() > 4096 {
+        return;
+    }
+    let keys: Vec<crate::value::Key> = s.iter().cloned().collect();
+    let values: Vec<Value> = keys.iter().map(|k| k.0.clone()).collect();
+    if let Some(order) = cpython_order(&values) {
+        let mut out = Set::new();
+        for i in order {
+            out.insert(keys[i].clone());
+        }
+        *s = out;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // helpers
 
 fn collect(vm: &mut Vm, it: Option<&Value>) -> PyResult<Set> {
@@ -129,7 +210,8 @@ fn this_mut(args: &mut Args, name: &str) -> PyResult<Rc<RefCell<Set>>> {
     }
 }
 
-fn make(frozen: bool, s: Set) -> Value {
+fn make(frozen: bool, mut s: Set) -> Value {
+    reorder_like_cpython(&mut s);
     if frozen {
         Value::FrozenSet(Rc::new(s))
     } else {
@@ -171,7 +253,11 @@ fn set_add(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this_mut(&mut args, "add")?;
     let a = pos_args(args, "set.add", 1, 1)?;
     let k = vm.hash_key(a[0].clone())?;
-    s.borrow_mut().insert(k);
+    let mut set = s.borrow_mut();
+    if !set.contains(&k) {
+        set.insert(k);
+        reorder_like_cpython(&mut set);
+    }
     Ok(Value::None)
 }
 
@@ -237,6 +323,7 @@ fn update_with(
         let o = collect(vm, Some(other))?;
         cur = op(&cur, &o);
     }
+    reorder_like_cpython(&mut cur);
     *s.borrow_mut() = cur;
     Ok(Value::None)
 }
@@ -373,4 +460,37 @@ fn set_contains(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let a = pos_args(args, "__contains__", 1, 1)?;
     let k = vm.hash_key(a[0].clone())?;
     Ok(Value::Bool(s.contains(&k)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cpython_order;
+    use crate::value::Value;
+
+    fn order(items: &[i64]) -> Vec<i64> {
+        let vals: Vec<Value> = items.iter().map(|&i| Value::Int(i)).collect();
+        cpython_order(&vals)
+            .expect("ints")
+            .into_iter()
+            .map(|i| items[i])
+            .collect()
+    }
+
+    /// Orders printed by CPython 3.11 for these insertion sequences.
+    #[test]
+    fn matches_cpython_int_orders() {
+        assert_eq!(order(&[3, 1, 2]), vec![1, 2, 3]);
+        assert_eq!(order(&[10, 2, 8]), vec![8, 10, 2]);
+        assert_eq!(order(&[100, 5, 17, 33]), vec![17, 100, 5, 33]);
+        assert_eq!(order(&[-1, -5, 7]), vec![-5, -1, 7]);
+        assert_eq!(
+            order(&(0..20).rev().collect::<Vec<_>>()),
+            (0..20).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn strings_have_no_cpython_order() {
+        assert!(cpython_order(&[Value::str("a"), Value::Int(1)]).is_none());
+    }
 }
