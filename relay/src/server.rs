@@ -259,8 +259,10 @@ async fn ws_handler(
     let tracker = relay.tracker.clone();
     ws.max_message_size(max)
         .max_frame_size(max)
+        // Small per-session buffers keep 1,000 idle sessions cheap; they grow for bulk.
+        .read_buffer_size(16 * 1024)
         // Bounded: a page that stops reading stalls only its own session.
-        .write_buffer_size(128 * 1024)
+        .write_buffer_size(64 * 1024)
         .max_write_buffer_size(4 << 20)
         .on_upgrade(move |socket| {
             tracker.track_future(crate::session::run(relay, socket, peer, slot))

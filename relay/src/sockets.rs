@@ -74,10 +74,8 @@ pub(crate) async fn tcp_reader(
             _ = cancel.cancelled() => return,
             b = credit.take_up_to(MAX_DATA) => b,
         };
-        // The frame is built in place: header, then the bytes read straight after it.
-        let mut frame = Vec::with_capacity(5 + budget);
-        frame.extend_from_slice(&encode_data_header(sock));
-        frame.resize(5 + budget, 0);
+        // Wait for bytes before allocating, so an idle socket holds no buffer.
+        let mut frame: Vec<u8> = Vec::new();
         let res = loop {
             tokio::select! {
                 biased;
@@ -90,6 +88,12 @@ pub(crate) async fn tcp_reader(
                         break Err(e);
                     }
                 }
+            }
+            if frame.is_empty() {
+                // Built in place: the header, then the bytes read straight after it.
+                frame.reserve_exact(5 + budget);
+                frame.extend_from_slice(&encode_data_header(sock));
+                frame.resize(5 + budget, 0);
             }
             match stream.try_read(&mut frame[5..]) {
                 Ok(n) => break Ok(n),
