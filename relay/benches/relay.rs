@@ -90,13 +90,10 @@ struct Page {
 
 impl Page {
     async fn connect(relay: SocketAddr) -> Page {
-        let (ws, _) = tokio_tungstenite::connect_async_with_config(
-            format!("ws://{relay}/ws"),
-            None,
-            true,
-        )
-        .await
-        .expect("ws connect");
+        let (ws, _) =
+            tokio_tungstenite::connect_async_with_config(format!("ws://{relay}/ws"), None, true)
+                .await
+                .expect("ws connect");
         let mut page = Page { ws, next: 1 };
         page.send(ClientMsg::Hello {
             version: PROTOCOL_VERSION,
