@@ -2,7 +2,6 @@
 //! functions and classes, instantiating classes, importing modules.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::builtins::Args;
@@ -127,9 +126,9 @@ impl Vm<'_> {
     }
 
     /// A new frame for calling `f` with `args` bound to its parameters.
-    pub fn function_frame(&mut self, f: &Rc<Function>, args: Args) -> PyResult<Frame> {
+    pub fn function_frame(&mut self, f: &Rc<Function>, args: Args) -> PyResult<Box<Frame>> {
         let code = &f.code;
-        let mut frame = Frame::new(code.clone(), f.globals.clone(), Some(f.clone()));
+        let mut frame = self.alloc_frame(code.clone(), f.globals.clone(), Some(f.clone()));
         let argc = code.argcount as usize;
         let npos = args.pos.len();
         if args.kw.is_empty()
@@ -300,7 +299,7 @@ impl Vm<'_> {
             kwdefaults,
             closure,
             class: RefCell::new(None),
-            dict: RefCell::new(HashMap::new()),
+            dict: RefCell::new(crate::value::AttrMap::default()),
             doc,
             code,
         })))
@@ -401,7 +400,7 @@ impl Vm<'_> {
         }
     }
 
-    fn python_module_frame(&mut self, name: &str, src: &crate::modules::PySource) -> PyResult<Frame> {
+    fn python_module_frame(&mut self, name: &str, src: &crate::modules::PySource) -> PyResult<Box<Frame>> {
         let code = crate::compile::compile_source(src.source, src.filename, src.hidden)
             .map_err(|e| crate::exc::runtime_error(format!("internal module {name}: {e}")))?;
         self.sources.insert(Rc::from(src.filename), Rc::new(src.source.lines().map(String::from).collect()));
@@ -454,7 +453,7 @@ pub fn build_class(
     } else {
         ClassKind::Object
     };
-    let mut dict = HashMap::new();
+    let mut dict = crate::value::AttrMap::default();
     let mut qualname = name.clone();
     for (k, v) in ns.borrow().items() {
         if let Some(s) = k.as_str() {
@@ -481,6 +480,7 @@ pub fn build_class(
         kind,
         new: None,
         builtin: false,
+        flags: std::cell::Cell::new(0),
     });
     let mro = compute_mro(&cls);
     *cls.mro.borrow_mut() = mro;

@@ -5,6 +5,7 @@
 //! [`Instr`] is 8 bytes and dispatch allocates nothing. Every instruction has a
 //! [`SpanInfo`] so tracebacks can print CPython 3.11's `^^^^` / `~~^~~` markers.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use crate::ast::{BinOp, CmpOp, UnaryOp};
@@ -147,6 +148,17 @@ pub enum Instr {
     EndFor,
 }
 
+/// Where a global name was found last time, valid while both dicts keep their keys
+/// versions (CPython's LOAD_GLOBAL specialisation, simplified).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GlobalCache {
+    pub globals_version: u64,
+    pub builtins_version: u64,
+    pub pos: u32,
+    /// 0: empty, 1: in globals, 2: in builtins.
+    pub kind: u8,
+}
+
 /// A compiled function body, module, class body or comprehension.
 #[derive(Debug)]
 pub struct Code {
@@ -159,6 +171,8 @@ pub struct Code {
     pub names: Vec<Rc<str>>,
     /// `names` as str values, for dict lookups without allocating.
     pub name_values: Vec<Value>,
+    /// `LoadGlobal` inline caches, one per name.
+    pub gcache: Vec<Cell<GlobalCache>>,
     /// Local slot names (parameters first, in order).
     pub varnames: Vec<Rc<str>>,
     /// Cell variables (locals captured by inner functions).

@@ -621,6 +621,7 @@ impl<'a> Compiler<'a> {
             None => Vec::new(),
         };
         let name_values = u.names.iter().map(|n| Value::str(&**n)).collect();
+        let gcache = u.names.iter().map(|_| std::cell::Cell::new(crate::code::GlobalCache::default())).collect();
         Rc::new(Code {
             name: u.name,
             qualname: Rc::from(u.qualname.as_str()),
@@ -630,6 +631,7 @@ impl<'a> Compiler<'a> {
             consts: u.consts,
             names: u.names,
             name_values,
+            gcache,
             varnames: u.varnames,
             cellvars: sc.cells.iter().map(|s| Rc::from(s.as_str())).collect(),
             freevars: sc.frees.iter().map(|s| Rc::from(s.as_str())).collect(),
@@ -1846,6 +1848,7 @@ fn clone_code(c: &Code) -> Code {
         consts: c.consts.clone(),
         names: c.names.clone(),
         name_values: c.name_values.clone(),
+        gcache: c.gcache.clone(),
         varnames: c.varnames.clone(),
         cellvars: c.cellvars.clone(),
         freevars: c.freevars.clone(),

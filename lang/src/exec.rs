@@ -52,18 +52,6 @@ impl Vm<'_> {
             Instr::DeleteDeref(i) => {
                 frame.cells[i as usize].borrow_mut().take();
             }
-            Instr::LoadGlobal(i) => {
-                let key = Key(frame.code.consts_names()[i as usize].clone());
-                match self.load_global(&frame.globals, &key) {
-                    Some(v) => frame.stack.push(v),
-                    None => return Flow::Raise(self.name_error(frame, &frame.code.names[i as usize]), false),
-                }
-            }
-            Instr::StoreGlobal(i) => {
-                let v = pop!();
-                let key = Key(frame.code.consts_names()[i as usize].clone());
-                frame.globals.borrow_mut().insert(key, v);
-            }
             Instr::DeleteGlobal(i) => {
                 let key = Key(frame.code.consts_names()[i as usize].clone());
                 if frame.globals.borrow_mut().remove(&key).is_none() {
@@ -499,10 +487,6 @@ impl Vm<'_> {
                 f.exc_depth = self.exc_stack.len();
                 return Flow::Call(f);
             }
-            Instr::ReturnValue => {
-                let v = frame.stack.pop().unwrap_or(Value::None);
-                return Flow::Return(v);
-            }
             Instr::YieldValue => {
                 let v = pop!();
                 return Flow::Yield(v);
@@ -671,6 +655,9 @@ impl Vm<'_> {
             | Instr::BinaryOp(_)
             | Instr::InplaceOp(_)
             | Instr::CompareOp(_)
+            | Instr::LoadGlobal(_)
+            | Instr::StoreGlobal(_)
+            | Instr::ReturnValue
             | Instr::ForIter(_) => unreachable!("inline instruction"),
         }
         Flow::Next

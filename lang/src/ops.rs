@@ -782,6 +782,12 @@ impl Vm<'_> {
             }
             Value::Instance(inst) => {
                 let cls = inst.class.clone();
+                if cls.flags() & crate::value::CLASS_HAS_DESCRIPTOR == 0 {
+                    // No data descriptors: the instance dict wins without a class lookup.
+                    if let Some(v) = inst.dict.borrow().get(name) {
+                        return Ok(v.clone());
+                    }
+                }
                 let class_attr = cls.lookup(name);
                 if let Some(Value::Instance(d)) = &class_attr {
                     if Rc::ptr_eq(&d.class, &types().property) {
@@ -993,7 +999,9 @@ impl Vm<'_> {
     pub fn setattr(&mut self, obj: &Value, name: &str, v: Value) -> PyResult<()> {
         match obj {
             Value::Instance(inst) => {
-                if let Some(Value::Instance(d)) = inst.class.lookup(name) {
+                let flags = inst.class.flags();
+                let descr = if flags & crate::value::CLASS_HAS_DESCRIPTOR != 0 { inst.class.lookup(name) } else { None };
+                if let Some(Value::Instance(d)) = descr {
                     if Rc::ptr_eq(&d.class, &types().property) {
                         let setter = d.get_attr("fset").unwrap_or(Value::None);
                         if setter.is_none() {
@@ -1006,8 +1014,8 @@ impl Vm<'_> {
                         return Ok(());
                     }
                 }
-                if let Some(sa) = inst.class.lookup("__setattr__") {
-                    if let Value::Function(_) = sa {
+                if flags & crate::value::CLASS_HAS_SETATTR != 0 {
+                    if let Some(sa @ Value::Function(_)) = inst.class.lookup("__setattr__") {
                         self.call(&sa, vec![obj.clone(), Value::str(name), v])?;
                         return Ok(());
                     }
@@ -1033,7 +1041,13 @@ impl Vm<'_> {
                         return Ok(());
                     }
                 }
-                inst.dict.borrow_mut().insert(Rc::from(name), v);
+                let mut d = inst.dict.borrow_mut();
+                match d.get_mut(name) {
+                    Some(slot) => *slot = v,
+                    None => {
+                        d.insert(Rc::from(name), v);
+                    }
+                }
                 Ok(())
             }
             Value::Class(c) => {
@@ -1046,6 +1060,7 @@ impl Vm<'_> {
                 if let Value::Function(f) = &v {
                     *f.class.borrow_mut() = Some(c.clone());
                 }
+                c.flags.set(0);
                 c.dict.borrow_mut().insert(Rc::from(name), v);
                 Ok(())
             }

@@ -68,7 +68,7 @@ pub fn new_class(
     methods: NativeTable,
     builtin: bool,
 ) -> Rc<Class> {
-    let mut dict = HashMap::new();
+    let mut dict = crate::value::AttrMap::default();
     for (n, f) in methods {
         dict.insert(Rc::from(*n), native(n, name, *f));
     }
@@ -82,6 +82,7 @@ pub fn new_class(
         kind,
         new,
         builtin,
+        flags: std::cell::Cell::new(0),
     });
     let mro = compute_mro(&cls);
     *cls.mro.borrow_mut() = mro;

@@ -75,12 +75,26 @@ impl fmt::Debug for Value {
 pub struct PyStr {
     s: String,
     chars: usize,
+    /// The hash of the text, computed on first use (0 = not yet).
+    hash: Cell<u64>,
 }
 
 impl PyStr {
     pub fn new(s: String) -> PyStr {
         let chars = if s.is_ascii() { s.len() } else { s.chars().count() };
-        PyStr { s, chars }
+        PyStr { s, chars, hash: Cell::new(0) }
+    }
+    /// A hash of the text, cached (dict keys and attribute names are hashed often).
+    pub fn hash_code(&self) -> u64 {
+        let h = self.hash.get();
+        if h != 0 {
+            return h;
+        }
+        let mut st = FxHasher::default();
+        st.write(self.s.as_bytes());
+        let h = st.finish() | 1;
+        self.hash.set(h);
+        h
     }
     pub fn as_str(&self) -> &str {
         &self.s
@@ -314,7 +328,7 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
                 f.to_bits().hash(state)
             }
         }
-        Value::Str(s) => s.as_str().hash(state),
+        Value::Str(s) => state.write_u64(s.hash_code()),
         Value::Bytes(b) => b.as_slice().hash(state),
         Value::Tuple(items) => {
             items.len().hash(state);
@@ -430,7 +444,25 @@ pub fn py_hash(v: &Value) -> i64 {
 pub struct Dict {
     entries: Vec<Option<(Key, Value)>>,
     index: HashMap<Key, usize, BuildHasherDefault<FxHasher>>,
+    /// Changes whenever the set of keys (or their positions) changes; unique across
+    /// dicts, so `(version, position)` can be cached by `LoadGlobal`.
+    keys_version: u64,
 }
+
+thread_local! {
+    static NEXT_VERSION: Cell<u64> = const { Cell::new(1) };
+}
+
+fn next_version() -> u64 {
+    NEXT_VERSION.with(|v| {
+        let n = v.get();
+        v.set(n + 1);
+        n
+    })
+}
+
+/// Attribute dicts of classes, instances and functions (str keys, FxHash).
+pub type AttrMap = HashMap<Rc<str>, Value, BuildHasherDefault<FxHasher>>;
 
 /// A fast non-cryptographic hasher (FxHash) for dict indexes: scripts are not an
 /// adversary of their own dicts.
@@ -489,14 +521,34 @@ impl Dict {
             }
             return;
         }
+        self.keys_version = next_version();
         self.index.insert(k.clone(), self.entries.len());
         self.entries.push(Some((k, v)));
+    }
+
+    /// The keys version (see the field) and, for `k`, its position if present.
+    pub fn version(&mut self) -> u64 {
+        if self.keys_version == 0 {
+            self.keys_version = next_version();
+        }
+        self.keys_version
+    }
+
+    /// Position of a key in `entries` (for version-checked caches).
+    pub fn position(&self, k: &Key) -> Option<usize> {
+        self.index.get(k).copied()
+    }
+
+    /// The value at a position returned by [`Dict::position`].
+    pub fn value_at(&self, pos: usize) -> Option<Value> {
+        self.entries.get(pos).and_then(|e| e.as_ref().map(|(_, v)| v.clone()))
     }
     pub fn set_str(&mut self, k: &str, v: Value) {
         self.insert(Key(Value::str(k)), v)
     }
     pub fn remove(&mut self, k: &Key) -> Option<Value> {
         let i = self.index.remove(k)?;
+        self.keys_version = next_version();
         let old = self.entries[i].take().map(|(_, v)| v);
         if self.entries.len() > 16 && self.index.len() * 2 < self.entries.len() {
             self.compact();
@@ -513,6 +565,7 @@ impl Dict {
         }
     }
     pub fn clear(&mut self) {
+        self.keys_version = next_version();
         self.entries.clear();
         self.index.clear();
     }
@@ -535,6 +588,7 @@ impl Dict {
     }
     /// Remove and return the last inserted entry (`popitem`).
     pub fn pop_last(&mut self) -> Option<(Value, Value)> {
+        self.keys_version = next_version();
         while let Some(e) = self.entries.pop() {
             if let Some((k, v)) = e {
                 self.index.remove(&k);
@@ -641,7 +695,7 @@ pub struct Function {
     pub closure: Vec<CellRef>,
     /// The class whose body defined this function (for zero-argument `super()`).
     pub class: RefCell<Option<Rc<Class>>>,
-    pub dict: RefCell<HashMap<Rc<str>, Value>>,
+    pub dict: RefCell<AttrMap>,
     pub doc: Option<Rc<str>>,
 }
 
@@ -680,14 +734,21 @@ pub struct Class {
     /// Method resolution order, starting with this class (single inheritance mostly;
     /// multiple bases use a left-to-right depth-first order without duplicates).
     pub mro: RefCell<Vec<Rc<Class>>>,
-    pub dict: RefCell<HashMap<Rc<str>, Value>>,
+    pub dict: RefCell<AttrMap>,
     pub kind: ClassKind,
     /// Constructor for builtin types (`int(x)`, `socket.socket(...)`): called with the class
     /// as first argument, then the call's arguments. `None`: generic instance creation.
     pub new: Option<NativeFnPtr>,
     /// A builtin type that cannot be subclassed / has no `__dict__` on instances.
     pub builtin: bool,
+    /// Cached facts about the MRO's dicts (see [`Class::flags`]); 0 = not computed.
+    pub flags: Cell<u8>,
 }
+
+/// [`Class::flags`]: the MRO defines a Python `__setattr__`.
+pub const CLASS_HAS_SETATTR: u8 = 2;
+/// [`Class::flags`]: the MRO holds a data descriptor (a `property`).
+pub const CLASS_HAS_DESCRIPTOR: u8 = 4;
 
 impl Class {
     /// Look an attribute up along the MRO.
@@ -702,6 +763,29 @@ impl Class {
         }
         None
     }
+    /// Cached facts about attribute lookup (recomputed after the class is modified).
+    pub fn flags(&self) -> u8 {
+        let f = self.flags.get();
+        if f != 0 {
+            return f;
+        }
+        let mut f = 1;
+        let check = |d: &AttrMap, f: &mut u8| {
+            if matches!(d.get("__setattr__"), Some(Value::Function(_))) {
+                *f |= CLASS_HAS_SETATTR;
+            }
+            if d.values().any(|v| matches!(v, Value::Instance(i) if &*i.class.name == "property" && i.class.builtin)) {
+                *f |= CLASS_HAS_DESCRIPTOR;
+            }
+        };
+        check(&self.dict.borrow(), &mut f);
+        for c in self.mro.borrow().iter().skip(1) {
+            check(&c.dict.borrow(), &mut f);
+        }
+        self.flags.set(f);
+        f
+    }
+
     /// Is `self` a subclass of (or equal to) `other`?
     pub fn is_subclass(&self, other: &Rc<Class>) -> bool {
         if std::ptr::eq(self, Rc::as_ptr(other)) {
@@ -782,13 +866,13 @@ pub enum Payload {
 /// An instance of a class.
 pub struct Instance {
     pub class: Rc<Class>,
-    pub dict: RefCell<HashMap<Rc<str>, Value>>,
+    pub dict: RefCell<AttrMap>,
     pub payload: Payload,
 }
 
 impl Instance {
     pub fn new(class: Rc<Class>, payload: Payload) -> Instance {
-        Instance { class, dict: RefCell::new(HashMap::new()), payload }
+        Instance { class, dict: RefCell::new(AttrMap::default()), payload }
     }
     /// The native state of a native object, if it is a `T`.
     pub fn native<T: 'static>(&self) -> Option<&T> {
@@ -850,7 +934,7 @@ pub enum DictPart {
 pub struct Generator {
     pub name: Rc<str>,
     pub qualname: Rc<str>,
-    pub frame: RefCell<Option<crate::vm::Frame>>,
+    pub frame: RefCell<Option<Box<crate::vm::Frame>>>,
     pub running: Cell<bool>,
     pub finished: Cell<bool>,
 }

@@ -12,7 +12,7 @@ use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 
 use crate::builtins::Args;
-use crate::code::{Code, CodeKind, Instr, SpanInfo};
+use crate::code::{Code, CodeKind, GlobalCache, Instr, SpanInfo};
 use crate::exc::{new_exc, runtime_error, type_error, PyErr, PyResult};
 use crate::host::{Host, Location, Op, OpId, Reply, Stream};
 use crate::value::{CellRef, Dict, Function, Generator, Globals, IterState, Key, Value};
@@ -80,9 +80,9 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn new(code: Rc<Code>, globals: Globals, func: Option<Rc<Function>>) -> Frame {
+    pub fn new(code: Rc<Code>, globals: Globals, func: Option<Rc<Function>>) -> Box<Frame> {
         let nlocals = code.varnames.len();
-        Frame {
+        Box::new(Frame {
             code,
             pc: 0,
             stack: Vec::with_capacity(8),
@@ -94,7 +94,7 @@ impl Frame {
             func,
             kind: FrameKind::Normal,
             exc_depth: 0,
-        }
+        })
     }
     /// The span of the instruction being executed (the one before `pc`).
     pub fn current_span(&self) -> SpanInfo {
@@ -144,7 +144,7 @@ pub enum ThreadState {
 
 pub struct GreenThread {
     pub id: u32,
-    pub frames: Vec<Frame>,
+    pub frames: Vec<Box<Frame>>,
     pub exc_stack: Vec<Value>,
     pub state: ThreadState,
     /// The `threading.Thread` object, if any.
@@ -164,7 +164,7 @@ impl GreenThread {
 /// The interpreter's persistent state (everything but the host).
 pub struct Core {
     /// The running thread's frames (swapped with `GreenThread::frames` on a switch).
-    pub frames: Vec<Frame>,
+    pub frames: Vec<Box<Frame>>,
     pub exc_stack: Vec<Value>,
     pub threads: Vec<GreenThread>,
     pub cur: usize,
@@ -198,6 +198,8 @@ pub struct Core {
     pub startup_error: Option<String>,
     /// Ids of containers being repr'd (for `[...]` on cycles).
     pub repr_guard: Vec<usize>,
+    /// Finished frames kept for reuse (their vectors keep their capacity).
+    pub frame_pool: Vec<Box<Frame>>,
 }
 
 /// The VM as natives see it: the state plus the host for this `run`.
@@ -230,7 +232,7 @@ pub enum Outcome {
 pub enum Flow {
     Next,
     Push(Value),
-    Call(Frame),
+    Call(Box<Frame>),
     Return(Value),
     Yield(Value),
     /// Raise; `true` = re-raise (no new traceback entry for this frame).
@@ -281,6 +283,7 @@ impl Core {
             budget_hit: false,
             startup_error: None,
             repr_guard: Vec::new(),
+            frame_pool: Vec::new(),
         }
     }
 
@@ -290,7 +293,7 @@ impl Core {
     }
 
     /// Add a green thread that starts by running `frame`.
-    pub fn spawn(&mut self, frame: Frame, obj: Option<Value>, daemon: bool) -> u32 {
+    pub fn spawn(&mut self, frame: Box<Frame>, obj: Option<Value>, daemon: bool) -> u32 {
         let id = if self.threads.is_empty() {
             0
         } else {
@@ -474,7 +477,7 @@ impl<'h> Vm<'h> {
     }
 
     /// Take a generator's frame to run it, with the sent value pushed.
-    pub fn gen_take_frame(&mut self, gen: &Rc<Generator>, sent: Value) -> PyResult<Frame> {
+    pub fn gen_take_frame(&mut self, gen: &Rc<Generator>, sent: Value) -> PyResult<Box<Frame>> {
         if gen.running.get() {
             return Err(new_exc("ValueError", "generator already executing"));
         }
@@ -763,7 +766,7 @@ impl<'h> Vm<'h> {
 
     /// Run `frame` (with the frames below `base` untouched) until it returns, yields at
     /// `base`, raises out of `base`, or the thread suspends.
-    pub fn execute(&mut self, mut frame: Frame, base: usize, first: Flow) -> Outcome {
+    pub fn execute(&mut self, mut frame: Box<Frame>, base: usize, first: Flow) -> Outcome {
         let mut flow = first;
         loop {
             // Apply the previous step's flow.
@@ -796,9 +799,12 @@ impl<'h> Vm<'h> {
                     };
                     self.exc_stack.truncate(frame.exc_depth);
                     if self.frames.len() <= base {
+                        self.recycle(frame);
                         return Outcome::Return(v);
                     }
-                    frame = self.frames.pop().expect("caller frame");
+                    let caller = self.frames.pop().expect("caller frame");
+                    let done = std::mem::replace(&mut frame, caller);
+                    self.recycle(done);
                     if is_gen {
                         // The generator is exhausted: a `for` loop ends, `next()` raises.
                         let prev = frame.code.instrs.get(frame.pc.wrapping_sub(1)).copied();
@@ -919,6 +925,49 @@ impl<'h> Vm<'h> {
                     frame.stack.pop();
                     continue;
                 }
+                Instr::LoadGlobal(i) => {
+                    let c = frame.code.gcache[i as usize].get();
+                    let mut g = frame.globals.borrow_mut();
+                    let gver = g.version();
+                    if c.kind == 1 && c.globals_version == gver {
+                        if let Some(v) = g.value_at(c.pos as usize) {
+                            frame.stack.push(v);
+                            continue;
+                        }
+                    }
+                    let mut b = self.builtins.borrow_mut();
+                    let bver = b.version();
+                    if c.kind == 2 && c.globals_version == gver && c.builtins_version == bver {
+                        if let Some(v) = b.value_at(c.pos as usize) {
+                            frame.stack.push(v);
+                            continue;
+                        }
+                    }
+                    let key = Key(frame.code.name_values[i as usize].clone());
+                    let (found, entry) = match g.position(&key) {
+                        Some(p) => (g.value_at(p), GlobalCache { globals_version: gver, builtins_version: bver, pos: p as u32, kind: 1 }),
+                        None => match b.position(&key) {
+                            Some(p) => (b.value_at(p), GlobalCache { globals_version: gver, builtins_version: bver, pos: p as u32, kind: 2 }),
+                            None => (None, GlobalCache::default()),
+                        },
+                    };
+                    drop(g);
+                    drop(b);
+                    match found {
+                        Some(v) => {
+                            frame.code.gcache[i as usize].set(entry);
+                            frame.stack.push(v);
+                            continue;
+                        }
+                        None => Flow::Raise(self.name_error(&frame, &frame.code.names[i as usize]), false),
+                    }
+                }
+                Instr::StoreGlobal(i) => {
+                    let v = frame.stack.pop().expect("stack");
+                    let key = Key(frame.code.name_values[i as usize].clone());
+                    frame.globals.borrow_mut().insert(key, v);
+                    continue;
+                }
                 Instr::Jump(t) => {
                     frame.pc = t as usize;
                     continue;
@@ -991,6 +1040,18 @@ impl<'h> Vm<'h> {
                         }
                         Err(e) => Flow::Raise(e, false),
                     }
+                }
+                Instr::Call(n) => match self.fast_call(&mut frame, n as usize, false) {
+                    Some(new) => Flow::Call(new),
+                    None => self.step(&mut frame, instr),
+                },
+                Instr::CallMethod(n) => match self.fast_call(&mut frame, n as usize, true) {
+                    Some(new) => Flow::Call(new),
+                    None => self.step(&mut frame, instr),
+                },
+                Instr::ReturnValue => {
+                    let v = frame.stack.pop().unwrap_or(Value::None);
+                    Flow::Return(v)
                 }
                 Instr::ForIter(t) => {
                     let top = frame.stack.last().expect("iterator");
@@ -1113,7 +1174,7 @@ impl<'h> Vm<'h> {
 
     /// Find a handler for `e` in `frame` or its callers (down to `base`). On success the
     /// frame to continue with is in `frame`; otherwise the exception leaves `base`.
-    fn unwind(&mut self, frame: &mut Frame, base: usize, e: PyErr, reraise: bool) -> Result<(), PyErr> {
+    fn unwind(&mut self, frame: &mut Box<Frame>, base: usize, e: PyErr, reraise: bool) -> Result<(), PyErr> {
         // A fresh exception: chain it to the one being handled.
         if !reraise && e.data().traceback.is_empty() {
             if let Some(ctx) = self.exc_stack.last() {
@@ -1145,7 +1206,9 @@ impl<'h> Vm<'h> {
             if self.frames.len() <= base {
                 return Err(e);
             }
-            *frame = self.frames.pop().expect("caller");
+            let caller = self.frames.pop().expect("caller");
+            let done = std::mem::replace(frame, caller);
+            self.recycle(done);
         }
     }
 
@@ -1234,6 +1297,66 @@ impl<'h> Vm<'h> {
         }
     }
 
+    /// The common call of a plain Python function with exactly its positional
+    /// arguments: the frame is built straight from the caller's stack, no `Args`.
+    fn fast_call(&mut self, frame: &mut Frame, n: usize, method: bool) -> Option<Box<Frame>> {
+        let len = frame.stack.len();
+        let fpos = len - n - 1 - method as usize;
+        let Value::Function(f) = &frame.stack[fpos] else { return None };
+        let code = &f.code;
+        let has_recv = method && !matches!(frame.stack[fpos + 1], Value::NotImplemented);
+        let nargs = n + has_recv as usize;
+        if code.argcount as usize != nargs
+            || code.kwonlycount != 0
+            || code.has_varargs
+            || code.has_varkw
+            || code.is_generator
+            || !code.cellvars.is_empty()
+            || !code.freevars.is_empty()
+        {
+            return None;
+        }
+        let f = f.clone();
+        let mut new = self.alloc_frame(f.code.clone(), f.globals.clone(), Some(f));
+        let first = if method && !has_recv { fpos + 2 } else { fpos + 1 };
+        for (slot, v) in new.locals.iter_mut().zip(frame.stack.drain(first..)) {
+            *slot = Some(v);
+        }
+        frame.stack.truncate(fpos);
+        new.exc_depth = self.exc_stack.len();
+        Some(new)
+    }
+
+    /// Keep a finished frame's allocations for the next call.
+    fn recycle(&mut self, mut f: Box<Frame>) {
+        if self.frame_pool.len() < 64 && f.stack.capacity() <= 64 {
+            f.stack.clear();
+            f.locals.clear();
+            f.cells.clear();
+            f.blocks.clear();
+            f.ns = None;
+            f.func = None;
+            f.kind = FrameKind::Normal;
+            self.frame_pool.push(f);
+        }
+    }
+
+    /// A frame for `code`, reusing a recycled allocation when there is one.
+    pub fn alloc_frame(&mut self, code: Rc<Code>, globals: Globals, func: Option<Rc<Function>>) -> Box<Frame> {
+        match self.frame_pool.pop() {
+            Some(mut f) => {
+                f.locals.resize(code.varnames.len(), None);
+                f.code = code;
+                f.pc = 0;
+                f.globals = globals;
+                f.func = func;
+                f.exc_depth = 0;
+                f
+            }
+            None => Frame::new(code, globals, func),
+        }
+    }
+
     /// Look a name up in globals then builtins.
     pub fn load_global(&self, globals: &Globals, key: &Key) -> Option<Value> {
         if let Some(v) = globals.borrow().get(key) {
@@ -1243,7 +1366,7 @@ impl<'h> Vm<'h> {
     }
 
     /// Compile-and-run a module's code as an import (used by the module system).
-    pub fn module_frame(&mut self, code: Rc<Code>, module: Value, globals: Globals) -> Frame {
+    pub fn module_frame(&mut self, code: Rc<Code>, module: Value, globals: Globals) -> Box<Frame> {
         let mut f = Frame::new(code, globals, None);
         f.kind = FrameKind::Module(module);
         f.exc_depth = self.exc_stack.len();
