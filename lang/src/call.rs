@@ -324,7 +324,7 @@ impl Vm<'_> {
             Ok(Some(m)) => m,
             Ok(None) => {
                 // A Python-written module: run its body as a frame.
-                match crate::modules::python_source(top) {
+                match self.module_source(top) {
                     Some(src) => match self.python_module_frame(top, &src) {
                         Ok(f) => {
                             if name.contains('.') {
@@ -383,7 +383,7 @@ impl Vm<'_> {
         if let Some(m) = self.import_module(name)? {
             return Ok(m);
         }
-        match crate::modules::python_source(name) {
+        match self.module_source(name) {
             Some(src) => {
                 let f = self.python_module_frame(name, &src)?;
                 self.nested += 1;
@@ -400,14 +400,38 @@ impl Vm<'_> {
         }
     }
 
-    fn python_module_frame(&mut self, name: &str, src: &crate::modules::PySource) -> PyResult<Box<Frame>> {
-        let code = crate::compile::compile_source(src.source, src.filename, src.hidden)
-            .map_err(|e| crate::exc::runtime_error(format!("internal module {name}: {e}")))?;
-        self.sources.insert(Rc::from(src.filename), Rc::new(src.source.lines().map(String::from).collect()));
+    /// socklab's Python-written library module `name`, or the script's own `name.py`
+    /// from the file area (a lesson's `framing.py` beside its server).
+    fn module_source(&mut self, name: &str) -> Option<ModuleSource> {
+        if let Some(s) = crate::modules::python_source(name) {
+            return Some(ModuleSource { filename: s.filename.to_string(), source: s.source.to_string(), hidden: s.hidden });
+        }
+        let file = format!("{name}.py");
+        let data = self.host.read_file(&file).ok()?;
+        let text = String::from_utf8_lossy(&data).into_owned();
+        Some(ModuleSource { filename: file, source: text, hidden: false })
+    }
+
+    fn python_module_frame(&mut self, name: &str, src: &ModuleSource) -> PyResult<Box<Frame>> {
+        let code = crate::compile::compile_source(&src.source, &src.filename, src.hidden).map_err(|e| {
+            if src.hidden {
+                crate::exc::runtime_error(format!("internal module {name}: {e}"))
+            } else {
+                new_exc("SyntaxError", e.msg.trim_start_matches("SyntaxError: ").to_string())
+            }
+        })?;
+        self.sources.insert(Rc::from(&*src.filename), Rc::new(src.source.lines().map(String::from).collect()));
         let (module, globals) = new_module(name);
         self.modules.insert(Rc::from(name), module.clone());
         Ok(self.module_frame(code, module, globals))
     }
+}
+
+/// The source of a module written in Python (socklab's library or the script's own).
+struct ModuleSource {
+    filename: String,
+    source: String,
+    hidden: bool,
 }
 
 /// A fresh module object and its globals.
