@@ -2,11 +2,13 @@
 //! `select`, `_thread`) and socklab's Python-written library (`threading`, ...),
 //! compiled from embedded source on first import.
 
+pub mod hashlib_native;
 pub mod io;
 pub mod json_native;
 pub mod math;
 pub mod os_native;
 pub mod random_mt;
+pub mod select;
 pub mod socket;
 pub mod stdlib;
 pub mod struct_mod;
@@ -34,6 +36,7 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "socket" => socket::module(vm),
         "time" => time::module(vm),
         "_thread" => thread::module(vm),
+        "select" => select::module(vm),
         _ => return stdlib::native_module(vm, name),
     }))
 }

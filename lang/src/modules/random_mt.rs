@@ -277,7 +277,7 @@ fn sha512_native(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     ))
 }
 
-const K: [u64; 80] = [
+pub const SHA512_K: [u64; 80] = [
     0x428a2f98d728ae22,
     0x7137449123ef65cd,
     0xb5c0fbcfec4d3b2f,
@@ -359,7 +359,7 @@ const K: [u64; 80] = [
     0x5fcb6fab3ad6faec,
     0x6c44198c4a475817,
 ];
-const H0: [u64; 8] = [
+pub const SHA512_H0: [u64; 8] = [
     0x6a09e667f3bcc908,
     0xbb67ae8584caa73b,
     0x3c6ef372fe94f82b,
@@ -372,7 +372,7 @@ const H0: [u64; 8] = [
 
 /// SHA-512 (FIPS 180-4); only seeding needs it, so it stays small rather than fast.
 pub fn sha512(data: &[u8]) -> [u8; 64] {
-    let mut h = H0;
+    let mut h = SHA512_H0;
     let mut msg = data.to_vec();
     let bit_len = (data.len() as u128) * 8;
     msg.push(0x80);
@@ -400,7 +400,7 @@ pub fn sha512(data: &[u8]) -> [u8; 64] {
             let t1 = hh
                 .wrapping_add(s1)
                 .wrapping_add(ch)
-                .wrapping_add(K[t])
+                .wrapping_add(SHA512_K[t])
                 .wrapping_add(w[t]);
             let s0 = a.rotate_right(28) ^ a.rotate_right(34) ^ a.rotate_right(39);
             let maj = (a & b) ^ (a & c) ^ (b & c);

@@ -15,6 +15,7 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "_random" => super::random_mt::module(vm),
         "_json" => super::json_native::module(vm),
         "_os" => super::os_native::module(vm),
+        "_hashlib" => super::hashlib_native::module(vm),
         "traceback" => super::traceback_mod::module(vm),
         // Python-written, but built here so that `import os.path` works as a first import
         // (the importer walks dotted names only below modules it already has).
@@ -71,6 +72,34 @@ pub fn python_source(name: &str) -> Option<PySource> {
             "/usr/lib/python3.11/collections/__init__.py",
             include_str!("py/collections.py"),
         ),
+        "hashlib" => (
+            "/usr/lib/python3.11/hashlib.py",
+            include_str!("py/hashlib.py"),
+        ),
+        "base64" => (
+            "/usr/lib/python3.11/base64.py",
+            include_str!("py/base64.py"),
+        ),
+        "binascii" => ("binascii", include_str!("py/binascii.py")),
+        "zlib" => ("zlib", include_str!("py/zlib.py")),
+        "logging" => (
+            "/usr/lib/python3.11/logging/__init__.py",
+            include_str!("py/logging.py"),
+        ),
+        "typing" => (
+            "/usr/lib/python3.11/typing.py",
+            include_str!("py/typing.py"),
+        ),
+        "itertools" => ("itertools", include_str!("py/itertools.py")),
+        "functools" => (
+            "/usr/lib/python3.11/functools.py",
+            include_str!("py/functools.py"),
+        ),
+        "signal" => (
+            "/usr/lib/python3.11/signal.py",
+            include_str!("py/signal.py"),
+        ),
+        "copy" => ("/usr/lib/python3.11/copy.py", include_str!("py/copy.py")),
         _ => return None,
     };
     Some(PySource {
