@@ -496,12 +496,14 @@ fn view_setop(
     }
     let x = as_set(vm, &this)?;
     let y = as_set(vm, &a[0])?;
-    Ok(Value::Set(Rc::new(RefCell::new(op(&x, &y)))))
+    let mut out = op(&x, &y);
+    crate::builtins::set::reorder_like_cpython(&mut out);
+    Ok(Value::Set(Rc::new(RefCell::new(out))))
 }
 
 /// `view & other`: a set.
 fn view_and(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    view_setop(vm, args, "__and__", crate::builtins::set::intersection)
+    view_setop(vm, args, "__and__", crate::builtins::set::view_intersection)
 }
 
 /// `view | other`: a set.
@@ -520,7 +522,7 @@ fn view_xor(vm: &mut Vm, args: Args) -> PyResult<Value> {
         vm,
         args,
         "__xor__",
-        crate::builtins::set::symmetric_difference,
+        crate::builtins::set::symmetric_difference_update,
     )
 }
 

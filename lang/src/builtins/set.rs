@@ -59,10 +59,26 @@ pub(crate) fn union(a: &Set, b: &Set) -> Set {
     out
 }
 
-/// `a & b`.
+/// `a & b`: CPython walks the smaller set (the right one on a tie) and keeps its order.
 pub(crate) fn intersection(a: &Set, b: &Set) -> Set {
+    let (walk, probe) = if b.len() > a.len() { (a, b) } else { (b, a) };
+    intersection_in_order(walk, probe)
+}
+
+/// `view & other` (CPython's `_PyDictView_Intersect` walks the view unless the other
+/// operand is the smaller set).
+pub(crate) fn view_intersection(view: &Set, other: &Set) -> Set {
+    if view.len() <= other.len() {
+        intersection_in_order(view, other)
+    } else {
+        intersection_in_order(other, view)
+    }
+}
+
+/// The elements of `walk` that are in `probe`, in `walk`'s order.
+fn intersection_in_order(walk: &Set, probe: &Set) -> Set {
     let mut out = Set::new();
-    for k in a.iter().filter(|k| b.contains(k)) {
+    for k in walk.iter().filter(|k| probe.contains(k)) {
         out.insert(k.clone());
     }
     out
@@ -77,8 +93,13 @@ pub(crate) fn difference(a: &Set, b: &Set) -> Set {
     out
 }
 
-/// `a ^ b`.
+/// `a ^ b`: CPython starts from a copy of `b`, drops the common elements, adds `a`'s.
 pub(crate) fn symmetric_difference(a: &Set, b: &Set) -> Set {
+    symmetric_difference_update(b, a)
+}
+
+/// `a ^= b`: `a` without the common elements, then `b`'s new ones.
+pub(crate) fn symmetric_difference_update(a: &Set, b: &Set) -> Set {
     let mut out = difference(a, b);
     for k in b.iter().filter(|k| !a.contains(k)) {
         out.insert(k.clone());
@@ -349,7 +370,7 @@ fn set_symmetric_difference_update(vm: &mut Vm, args: Args) -> PyResult<Value> {
         vm,
         args,
         "symmetric_difference_update",
-        symmetric_difference,
+        symmetric_difference_update,
     )
 }
 
@@ -385,9 +406,21 @@ fn set_union(vm: &mut Vm, args: Args) -> PyResult<Value> {
     combine(vm, args, "union", union)
 }
 
-/// `s.intersection(*others)`.
-fn set_intersection(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    combine(vm, args, "intersection", intersection)
+/// `s.intersection(*others)`; a non-set argument is walked in its own order, as CPython does.
+fn set_intersection(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (mut cur, frozen) = this(&mut args, "intersection")?;
+    if !args.kw.is_empty() {
+        return Err(type_error("intersection() takes no keyword arguments"));
+    }
+    for other in &args.pos {
+        let o = collect(vm, Some(other))?;
+        cur = if is_set(other) {
+            intersection(&cur, &o)
+        } else {
+            intersection_in_order(&o, &cur)
+        };
+    }
+    Ok(make(frozen, cur))
 }
 
 /// `s.difference(*others)`.

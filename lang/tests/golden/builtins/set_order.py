@@ -17,3 +17,9 @@ print(set([1, 2, 3]).symmetric_difference([3, 4, 5]), frozenset([3, 2]).union([1
 print(sorted(set(["b", "a"])), len(set("hello")))
 print(list(set([30, 20, 10])), [x for x in set([6, 4, 2])], sum(set([1, 2, 3])))
 print(set([True, 0, 1.0, 2]), set([2**64, 1, 2**61]))
+a, b = set([1, 2]), set([2, 9])
+print(a.symmetric_difference(b), a.intersection(b), set([5, 3, 1]).intersection([3, 1, 7]), set([1, 2, 3]).intersection(set([3, 2])))
+a.symmetric_difference_update(b)
+print(a, set([4, 6]).union(set([12, 8])), set(range(12)).difference([5]))
+d = {9: 1, 1: 2}
+print(d.keys() ^ set([1, 17]), d.keys() | set([8]), d.keys() & set([1, 9]))
