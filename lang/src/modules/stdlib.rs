@@ -100,6 +100,11 @@ pub fn python_source(name: &str) -> Option<PySource> {
             include_str!("py/signal.py"),
         ),
         "copy" => ("/usr/lib/python3.11/copy.py", include_str!("py/copy.py")),
+        "selectors" => (
+            "/usr/lib/python3.11/selectors.py",
+            include_str!("py/selectors.py"),
+        ),
+        "types" => ("/usr/lib/python3.11/types.py", include_str!("py/types.py")),
         _ => return None,
     };
     Some(PySource {
