@@ -71,6 +71,20 @@ fn start_relay(sessions: usize) -> RelayProcess {
     RelayProcess { child, addr }
 }
 
+/// CPU time (user + system) the process has used so far.
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the ')'.
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    Duration::from_secs_f64(ticks as f64 / 100.0)
+}
+
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -407,10 +421,18 @@ fn main() {
     let relay = start_relay(n_sessions);
     rt.block_on(async {
         let echo = echo_server().await;
+        let pid = relay.child.id();
         let d_up = direct_up(total).await;
+        let c0 = cpu_time(pid);
         let r_up = relay_up(relay.addr, total).await;
+        let c1 = cpu_time(pid);
         let d_down = direct_down(total).await;
+        let c2 = cpu_time(pid);
         let r_down = relay_down(relay.addr, total).await;
+        let c3 = cpu_time(pid);
+        let gib = total as f64 / f64::from(1u32 << 30);
+        let cpu_up = (c1 - c0).as_secs_f64() / gib;
+        let cpu_down = (c3 - c2).as_secs_f64() / gib;
         let (d50, d99) = direct_rtt(echo).await;
         let (r50, r99) = relay_rtt(relay.addr, echo).await;
         let (before, with, took) = sessions(&relay, echo, n_sessions).await;
@@ -425,6 +447,9 @@ fn main() {
         println!(
             "| throughput peer→page (MiB/s) | {d_down:.0} | {r_down:.0} | {:.2}× |",
             r_down / d_down
+        );
+        println!(
+            "| relay process CPU per GiB moved (s), page→peer / peer→page | – | {cpu_up:.2} / {cpu_down:.2} | |"
         );
         println!(
             "| echo RTT p50 (µs) | {:.1} | {:.1} | +{:.1} µs |",

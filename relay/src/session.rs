@@ -740,8 +740,13 @@ impl Session {
         let (local, peer) = match addrs {
             Ok(a) => a,
             Err(e) => {
-                // E.g. reset before we looked: the socket is unusable, the id stays fresh.
-                if let Some(entry) = self.socks.get_mut(&sock) {
+                // E.g. reset before we looked. An accepted id never existed for the page,
+                // so it goes; a connecting socket stays usable, as after a failed connect.
+                if peer.is_some() {
+                    if self.socks.remove(&sock).is_some() {
+                        self.ctx.relay.metrics.socket_closed(SockKind::Unconnected);
+                    }
+                } else if let Some(entry) = self.socks.get_mut(&sock) {
                     if let Ok(s) = new_socket(entry.family, entry.ty) {
                         entry.state = State::Fresh(s);
                     }

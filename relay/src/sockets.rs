@@ -90,12 +90,13 @@ pub(crate) async fn tcp_reader(
                 }
             }
             if frame.is_empty() {
-                // Built in place: the header, then the bytes read straight after it.
-                frame.reserve_exact(5 + budget);
+                // Built in place: the header, then the bytes read straight after it
+                // (into spare capacity, so nothing is zeroed first).
+                // `with_capacity` is exact, so a read can never exceed the credit.
+                frame = Vec::with_capacity(5 + budget);
                 frame.extend_from_slice(&encode_data_header(sock));
-                frame.resize(5 + budget, 0);
             }
-            match stream.try_read(&mut frame[5..]) {
+            match stream.try_read_buf(&mut frame) {
                 Ok(n) => break Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 Err(e) => break Err(e),
@@ -109,7 +110,6 @@ pub(crate) async fn tcp_reader(
             }
             Ok(n) => {
                 credit.give_back(budget - n);
-                frame.truncate(5 + n);
                 if n < budget / 4 {
                     frame.shrink_to_fit();
                 }
