@@ -484,15 +484,18 @@ impl Lexer {
                 if altcol != alttop {
                     return Err(self.tab_error(line, tcol));
                 }
+                // CPython places a DEDENT just before the line's first token, at no
+                // column when that token starts the line.
+                let col = tcol.checked_sub(1).unwrap_or(NO_COL);
                 while self.indents.len() > keep {
                     self.indents.pop();
                     self.tokens.push(Token {
                         tok: Tok::Dedent,
                         span: Span {
                             line,
-                            col: tcol,
+                            col,
                             end_line: line,
-                            end_col: tcol,
+                            end_col: col,
                         },
                     });
                 }

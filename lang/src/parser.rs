@@ -375,13 +375,29 @@ impl Parser {
     }
 
     /// The generic error, at the current token.
+    /// The generic error, at the furthest token looked at (CPython's "last token" of
+    /// its first pass).
     fn invalid_syntax(&mut self) -> SyntaxError {
         self.touch();
-        if let Some(e) = self.lex_error_here() {
+        let at = self.furthest.min(self.toks.len() - 1);
+        if let Some(e) = self.lex_error_at(at) {
             return e;
         }
-        let span = self.span();
+        let span = self.toks[at].span;
         self.error_at(span, "invalid syntax")
+    }
+
+    /// Whether an error is one of CPython's specific messages (not "invalid syntax",
+    /// nor a tokenizer error that only surfaced because a parse went that far).
+    fn is_specific(&self, e: &SyntaxError) -> bool {
+        let generic = e.msg == "invalid syntax"
+            || e.msg == "f-string: invalid syntax"
+            || e.msg.ends_with("was never closed")
+            || self
+                .lex_error
+                .as_ref()
+                .is_some_and(|le| le.error.msg == e.msg);
+        !generic
     }
 
     /// If the parser stands on the tokenizer's error token, that error is the one to report.
@@ -540,18 +556,83 @@ impl Parser {
     }
 
     fn simple_stmts(&mut self) -> PResult<Vec<Stmt>> {
-        let mut out = vec![self.simple_stmt()?];
-        while self.eat_op(";") {
-            if self.at_newline() {
+        let mut out = Vec::new();
+        loop {
+            let start_pos = self.pos;
+            match self.simple_stmt() {
+                Ok(s) if self.at_newline() || self.at_op(";") => out.push(s),
+                Ok(s) => {
+                    let e = self.end_of_statement_error(&s);
+                    // A complete assignment followed by junk never reaches CPython's
+                    // `invalid_assignment`.
+                    let assigned = matches!(
+                        s.kind,
+                        StmtKind::Assign { .. }
+                            | StmtKind::AugAssign { .. }
+                            | StmtKind::AnnAssign { .. }
+                    );
+                    if assigned {
+                        return Err(e);
+                    }
+                    return Err(self.assignment_diagnostic(start_pos, e));
+                }
+                Err(e) => return Err(self.assignment_diagnostic(start_pos, e)),
+            }
+            if !self.eat_op(";") || self.at_newline() {
                 break;
             }
-            out.push(self.simple_stmt()?);
         }
-        if self.at_newline() {
-            self.advance();
-            return Ok(out);
+        self.advance();
+        Ok(out)
+    }
+
+    /// CPython's `invalid_assignment` (second alternative), tried on a failed statement
+    /// that starts with an expression: after `x,` every following expression is parsed,
+    /// commas or not, and one like `name = value` gets "Maybe you meant '=='".
+    fn assignment_diagnostic(&mut self, start_pos: usize, e: SyntaxError) -> SyntaxError {
+        if self.is_specific(&e) {
+            return e;
         }
-        Err(self.end_of_statement_error(out.last().expect("one statement")))
+        let starts_keyword = matches!(&self.toks[start_pos].tok, Tok::Name(n) if is_keyword(n) && !matches!(n.as_str(), "None" | "True" | "False" | "not" | "lambda" | "await"));
+        if starts_keyword {
+            return e;
+        }
+        let save = (self.pos, self.furthest);
+        self.pos = start_pos;
+        // CPython's `assignment` succeeds, and `invalid_assignment` is never tried, when
+        // valid targets are followed by `=` and the start of a value (or by `+=`, `:`).
+        let targets_ok = self.star_expressions().is_ok_and(|t| {
+            let op = matches!(self.tok(), Tok::Op(op) if augassign_op(op).is_some() || *op == ":");
+            let eq = self.at_op("=");
+            let valid = targets::is_valid_target(&t);
+            valid
+                && (op
+                    || (eq && {
+                        self.advance();
+                        self.starts_expression() || self.at_kw("yield")
+                    }))
+        });
+        if targets_ok {
+            (self.pos, self.furthest) = save;
+            return e;
+        }
+        self.pos = start_pos;
+        let found = (|| -> PResult<()> {
+            self.star_named_expression()?;
+            if !self.eat_op(",") {
+                return Ok(());
+            }
+            while self.starts_expression() {
+                self.star_named_expression()?;
+                self.eat_op(",");
+            }
+            Ok(())
+        })();
+        (self.pos, self.furthest) = save;
+        match found {
+            Err(d) if self.is_specific(&d) => d,
+            _ => e,
+        }
     }
 
     /// The statement ended but the line goes on: CPython's second-pass diagnostics.
@@ -900,11 +981,7 @@ impl Parser {
 
     fn for_stmt(&mut self) -> PResult<Stmt> {
         let start = self.advance().span;
-        let target = self.target_list()?;
-        if !self.at_kw("in") {
-            return Err(self.invalid_syntax());
-        }
-        self.check_for_target(&target)?;
+        let target = self.for_target()?;
         self.advance();
         let iter = self.star_expressions()?;
         self.expect_colon()?;

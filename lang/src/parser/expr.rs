@@ -67,7 +67,7 @@ impl Parser {
     }
 
     /// An element of a list/set/tuple display: `*x` or a named expression.
-    fn star_named_expression(&mut self) -> PResult<Expr> {
+    pub(super) fn star_named_expression(&mut self) -> PResult<Expr> {
         if self.at_op("*") {
             let start = self.advance().span;
             let value = self.bitwise_or()?;
@@ -121,11 +121,11 @@ impl Parser {
     /// `if x = 1:`: CPython's `invalid_named_expression`.
     #[inline(never)]
     fn maybe_meant_eq(&mut self, e: &Expr) -> crate::syntax_error::SyntaxError {
-        let save = self.pos;
+        let save = (self.pos, self.furthest);
         self.advance();
         let rhs = self.bitwise_or();
         let followed = self.at_op("=") || self.at_op(":=");
-        self.pos = save;
+        (self.pos, self.furthest) = save;
         match rhs {
             Ok(rhs) if !followed => {
                 if let ExprKind::Name(_) = e.kind {
@@ -195,25 +195,67 @@ impl Parser {
         if self.at_kw("yield") || self.at_kw("await") {
             return Ok(());
         }
-        // `!(NAME STRING | SOFT_KEYWORD)` at the start of the first expression.
-        if let Tok::Name(n) = &self.toks[start_pos].tok {
-            if matches!(self.toks[start_pos + 1].tok, Tok::Str(_))
-                || matches!(n.as_str(), "match" | "case" | "_")
-            {
-                return Ok(());
+        // `!(NAME STRING | SOFT_KEYWORD)` at the start of the first expression. CPython
+        // matches soft keywords by prefix, so `c`, `ma` and the like count as well.
+        let excluded = match &self.toks[start_pos].tok {
+            Tok::Name(n) => {
+                matches!(self.toks[start_pos + 1].tok, Tok::Str(_))
+                    || "match".starts_with(n.as_str())
+                    || "case".starts_with(n.as_str())
+                    || n == "_"
+            }
+            _ => false,
+        };
+        if !excluded {
+            let save = (self.pos, self.furthest);
+            let b = self.expression_plain();
+            let level = self.levels[self.pos.saturating_sub(1)];
+            (self.pos, self.furthest) = save;
+            if let (Ok(b), true) = (b, level > 0) {
+                return Err(self.error_range(
+                    a.span,
+                    b.span,
+                    "invalid syntax. Perhaps you forgot a comma?",
+                ));
             }
         }
-        let save = (self.pos, self.furthest);
-        let b = self.expression_plain();
-        let level = self.levels[self.pos.saturating_sub(1)];
-        (self.pos, self.furthest) = save;
-        match b {
-            Ok(b) if level > 0 => Err(self.error_range(
+        self.check_legacy_expression(start_pos, a)
+    }
+
+    /// CPython's `invalid_legacy_expression`: a name followed by an expression is tried
+    /// as `print x`; parsing that expression can itself raise a specific error.
+    fn check_legacy_expression(&mut self, start_pos: usize, a: &Expr) -> PResult<()> {
+        let ExprKind::Name(name) = &a.kind else {
+            return Ok(());
+        };
+        if start_pos + 1 != self.pos {
+            return Ok(());
+        }
+        let name = name.clone();
+        let b = self.speculate(Parser::star_expressions)?;
+        if let (Some(b), "print" | "exec") = (b, name.as_str()) {
+            return Err(self.error_range(
                 a.span,
                 b.span,
-                "invalid syntax. Perhaps you forgot a comma?",
-            )),
-            _ => Ok(()),
+                &format!("Missing parentheses in call to '{name}'. Did you mean {name}(...)?"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Runs a parse as CPython's second pass would try an alternative: a specific error
+    /// it raises is returned, a plain failure is not (and the position is restored).
+    pub(super) fn speculate(
+        &mut self,
+        f: fn(&mut Parser) -> PResult<Expr>,
+    ) -> PResult<Option<Expr>> {
+        let save = (self.pos, self.furthest);
+        let r = f(self);
+        (self.pos, self.furthest) = save;
+        match r {
+            Ok(e) => Ok(Some(e)),
+            Err(e) if self.is_specific(&e) => Err(e),
+            Err(_) => Ok(None),
         }
     }
 
@@ -736,11 +778,7 @@ impl Parser {
                 return Err(self.invalid_syntax());
             }
             self.advance();
-            let target = self.target_list()?;
-            if !self.at_kw("in") {
-                return Err(self.invalid_syntax());
-            }
-            self.check_for_target(&target)?;
+            let target = self.for_target()?;
             self.advance();
             let iter = self.disjunction()?;
             let mut ifs = Vec::new();
@@ -767,6 +805,31 @@ impl Parser {
             elts.push(self.bitwise_or_or_star()?);
         }
         Ok(mk(ExprKind::Tuple(elts), join(start, self.prev_end())))
+    }
+
+    /// A `for` target up to (not including) its `in`. When that fails, CPython's
+    /// `invalid_for_target` reads the target as an expression: that can give a specific
+    /// error ("Perhaps you forgot a comma?", "cannot assign to function call").
+    pub(super) fn for_target(&mut self) -> PResult<Expr> {
+        let start_pos = self.pos;
+        let parsed = self.target_list();
+        let err = match parsed {
+            Ok(t) if self.at_kw("in") => {
+                self.check_for_target(&t)?;
+                return Ok(t);
+            }
+            Ok(_) => self.invalid_syntax(),
+            Err(e) if self.is_specific(&e) => return Err(e),
+            Err(e) => e,
+        };
+        let here = self.pos;
+        self.pos = start_pos;
+        let spec = self.speculate(Parser::star_expressions);
+        self.pos = here;
+        if let Some(t) = spec? {
+            self.check_for_target(&t)?;
+        }
+        Err(err)
     }
 
     /// The target of `with ... as`.

@@ -53,6 +53,11 @@ fn starts_with_display(e: &Expr) -> bool {
     }
 }
 
+/// Whether `e` can be assigned to.
+pub(super) fn is_valid_target(e: &Expr) -> bool {
+    invalid_target(e, TargetsType::Star).is_none()
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TargetsType {
     Star,
