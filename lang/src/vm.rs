@@ -1185,7 +1185,16 @@ impl<'h> Vm<'h> {
             }
         }
         let mut add_entry = !reraise;
+        let is_stop = e.is("StopIteration");
         loop {
+            if is_stop {
+                // A `for` loop's iterator (a `__next__` method) is exhausted.
+                if let Some(Instr::ForIter(t)) = frame.code.instrs.get(frame.pc.wrapping_sub(1)).copied() {
+                    frame.stack.pop();
+                    frame.pc = t as usize;
+                    return Ok(());
+                }
+            }
             if add_entry {
                 e.add_tb(&frame.code.filename, &frame.code.name, frame.current_span(), frame.code.hidden);
             }
@@ -1275,6 +1284,13 @@ impl<'h> Vm<'h> {
 
     fn for_iter(&mut self, frame: &mut Frame, target: u32) -> Flow {
         let it = frame.stack.last().cloned().expect("iterator");
+        if let Value::Instance(i) = &it {
+            // A Python or native `__next__` runs as an ordinary call, so it may block
+            // (a socket file's lines); StopIteration ends the loop in `unwind`.
+            if let Some(m) = i.class.lookup("__next__") {
+                return self.call_flow(m, Args::new(vec![it.clone()]));
+            }
+        }
         if let Value::Generator(g) = &it {
             return match self.gen_take_frame(g, Value::None) {
                 Ok(f) => Flow::Call(f),

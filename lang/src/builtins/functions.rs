@@ -97,6 +97,10 @@ pub fn print(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         None | Some(Value::None) => vm.write(Stream::Stdout, &out),
         Some(f) => match crate::modules::sys::std_stream(&f) {
             Some(stream) => vm.write(stream, &out),
+            None if crate::modules::socket::is_sockfile(&f) => {
+                // A socket file's write is a host op: no nested call (it may block).
+                return crate::modules::socket::sockfile_write(vm, &f, &out).unwrap_or(Ok(Value::None));
+            }
             None => {
                 let w = vm.getattr(&f, "write")?;
                 vm.call(&w, vec![Value::str(out)])?;

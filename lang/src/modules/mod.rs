@@ -9,6 +9,7 @@ pub mod math;
 pub mod os_native;
 pub mod random_mt;
 pub mod select;
+pub mod select;
 pub mod socket;
 pub mod stdlib;
 pub mod struct_mod;
@@ -36,6 +37,7 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "socket" => socket::module(vm),
         "time" => time::module(vm),
         "_thread" => thread::module(vm),
+        "select" => select::module(vm),
         "select" => select::module(vm),
         _ => return stdlib::native_module(vm, name),
     }))

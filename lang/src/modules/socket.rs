@@ -21,6 +21,9 @@ pub struct SockState {
     pub timeout: Cell<Option<f64>>,
     pub laddr: RefCell<Option<Addr>>,
     pub raddr: RefCell<Option<Addr>>,
+    /// Bytes received but not yet consumed (`recv(n, MSG_PEEK)`, and makefile readers
+    /// that read ahead of a line end).
+    pub pushback: RefCell<Vec<u8>>,
 }
 
 thread_local! {
@@ -57,6 +60,7 @@ const METHODS: NativeTable = &[
     ("__exit__", sock_exit),
     ("__repr__", sock_repr),
     ("__getattr__", sock_getattr),
+    ("makefile", sock_makefile),
 ];
 
 const FUNCTIONS: NativeTable = &[
@@ -180,6 +184,7 @@ fn make_socket(family: Family, kind: SockType, proto: i64, handle: i32, timeout:
         timeout: Cell::new(timeout),
         laddr: RefCell::new(None),
         raddr: RefCell::new(None),
+        pushback: RefCell::new(Vec::new()),
     };
     Value::Instance(Rc::new(Instance::new(socket_class(), Payload::Native(Box::new(st)))))
 }
@@ -447,12 +452,345 @@ fn bufsize(v: Option<Value>, fname: &str) -> PyResult<usize> {
 
 fn sock_recv(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
-    let [n, _flags] = args.bind("recv", ["*bufsize", "*flags"], 1)?;
+    let [n, flags] = args.bind("recv", ["*bufsize", "*flags"], 1)?;
     let max = bufsize(n, "recv")?;
-    sock_op(vm, &this, SocketCall::Recv { max }, |_vm, r| match r {
-        Reply::Data(d) => Ok(Value::bytes(d)),
-        Reply::DataFrom(d, _) => Ok(Value::bytes(d)),
+    let peek = match flags {
+        Some(f) => arg_int(&f)? & 2 != 0,
+        None => false,
+    };
+    let st = state(&this)?;
+    open_handle(st)?;
+    {
+        let mut pb = st.pushback.borrow_mut();
+        if !pb.is_empty() {
+            let n = max.min(pb.len());
+            let out: Vec<u8> = if peek { pb[..n].to_vec() } else { pb.drain(..n).collect() };
+            return Ok(Value::bytes(out));
+        }
+    }
+    let me = this.clone();
+    sock_op(vm, &this, SocketCall::Recv { max }, move |_vm, r| match r {
+        Reply::Data(d) | Reply::DataFrom(d, _) => {
+            if peek {
+                state(&me)?.pushback.borrow_mut().extend_from_slice(&d);
+            }
+            Ok(Value::bytes(d))
+        }
         other => Err(unexpected(other)),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// makefile
+
+/// A file over a socket (`sock.makefile(mode)`): reads fill the socket's pushback
+/// buffer with host recv ops; writes are sent at once.
+pub struct SockFile {
+    pub sock: Value,
+    pub binary: bool,
+    pub readable: bool,
+    pub writable: bool,
+    pub encoding: String,
+    pub mode: String,
+    pub closed: Cell<bool>,
+    pub eof: Cell<bool>,
+}
+
+const FILE_METHODS: NativeTable = &[
+    ("read", sf_read),
+    ("readline", sf_readline),
+    ("readlines", sf_readlines),
+    ("write", sf_write),
+    ("flush", sf_flush),
+    ("close", sf_close),
+    ("__enter__", sf_enter),
+    ("__exit__", sf_exit),
+    ("__iter__", sf_enter),
+    ("__next__", sf_next),
+    ("fileno", sf_fileno),
+    ("__repr__", sf_repr),
+    ("__getattr__", sf_getattr),
+    ("peek", sf_peek),
+];
+
+thread_local! {
+    static SOCKFILE: Rc<Class> = new_class("SocketIO", "socket", vec![types().object.clone()], ClassKind::Object, None, FILE_METHODS, true);
+}
+
+fn sf(v: &Value) -> PyResult<&SockFile> {
+    match v {
+        Value::Instance(i) => i.native::<SockFile>().ok_or_else(|| type_error("a socket file is required")),
+        _ => Err(type_error("a socket file is required")),
+    }
+}
+
+/// Is `v` a socket file (`makefile`)?
+pub fn is_sockfile(v: &Value) -> bool {
+    sf(v).is_ok()
+}
+
+/// The socket file behind `v`, if it is one (print(file=...) writes without nesting).
+pub fn sockfile_write(vm: &mut Vm, file: &Value, text: &str) -> Option<PyResult<Value>> {
+    let f = sf(file).ok()?;
+    if f.binary {
+        return Some(Err(type_error(format!("a bytes-like object is required, not 'str'"))));
+    }
+    let data = match crate::text::codec::encode(text, &f.encoding, "strict") {
+        Ok(d) => d,
+        Err(e) => return Some(Err(crate::exc::new_exc(e.class_name(), e.to_string()))),
+    };
+    let sock = f.sock.clone();
+    Some(sock_op(vm, &sock, SocketCall::SendAll(data), |_vm, _r| Ok(Value::None)))
+}
+
+fn sock_makefile(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [mode, _buffering, encoding, _errors, _newline] =
+        args.bind("makefile", ["mode", "buffering", "encoding", "errors", "newline"], 0)?;
+    let mode = match mode {
+        Some(Value::Str(m)) => m.as_str().to_string(),
+        None => "r".to_string(),
+        Some(other) => return Err(type_error(format!("makefile() argument 'mode' must be str, not {}", other.type_name()))),
+    };
+    if !mode.chars().all(|c| "rwb".contains(c)) || mode.is_empty() {
+        return Err(value_error(format!("invalid mode {mode:?} (only r, w, b allowed)")));
+    }
+    state(&this)?;
+    let binary = mode.contains('b');
+    let encoding = encoding.and_then(|e| e.as_str().map(String::from)).unwrap_or_else(|| "utf-8".into());
+    let f = SockFile {
+        sock: this,
+        binary,
+        readable: mode.contains('r'),
+        writable: mode.contains('w'),
+        encoding,
+        mode,
+        closed: Cell::new(false),
+        eof: Cell::new(false),
+    };
+    let cls = SOCKFILE.with(|c| c.clone());
+    Ok(Value::Instance(Rc::new(Instance::new(cls, Payload::Native(Box::new(f))))))
+}
+
+#[derive(Clone, Copy)]
+enum Want {
+    Line(Option<usize>),
+    /// A line for iteration: an empty one (EOF) is StopIteration.
+    NextLine,
+    Bytes(usize),
+    All,
+    Lines,
+}
+
+/// Take what `want` asks for from the pushback buffer, if it is there (or at EOF).
+fn take(f: &SockFile, st: &SockState, want: Want) -> Option<PyResult<Value>> {
+    let mut pb = st.pushback.borrow_mut();
+    let eof = f.eof.get();
+    if let Want::NextLine = want {
+        if eof && pb.is_empty() {
+            return Some(Err(crate::exc::stop_iteration(None)));
+        }
+    }
+    let cut = match want {
+        Want::Line(_) | Want::NextLine => {
+            let limit = if let Want::Line(l) = want { l } else { None };
+            let nl = pb.iter().position(|&b| b == b'\n').map(|i| i + 1);
+            match (nl, limit) {
+                (Some(i), Some(l)) => Some(i.min(l)),
+                (Some(i), None) => Some(i),
+                (None, Some(l)) if pb.len() >= l => Some(l),
+                _ if eof => Some(pb.len()),
+                _ => None,
+            }
+        }
+        Want::Bytes(n) => {
+            if pb.len() >= n {
+                Some(n)
+            } else if eof {
+                Some(pb.len())
+            } else {
+                None
+            }
+        }
+        Want::All | Want::Lines => eof.then_some(pb.len()),
+    }?;
+    let bytes: Vec<u8> = pb.drain(..cut).collect();
+    drop(pb);
+    let conv = |b: &[u8]| -> Value {
+        if f.binary {
+            Value::bytes(b.to_vec())
+        } else {
+            Value::str(String::from_utf8_lossy(b).replace("\r\n", "\n"))
+        }
+    };
+    Some(Ok(match want {
+        Want::Lines => {
+            let mut lines = Vec::new();
+            let mut start = 0;
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' {
+                    lines.push(conv(&bytes[start..=i]));
+                    start = i + 1;
+                }
+            }
+            if start < bytes.len() {
+                lines.push(conv(&bytes[start..]));
+            }
+            Value::list(lines)
+        }
+        _ => conv(&bytes),
+    }))
+}
+
+/// Satisfy `want`, receiving more from the socket (one host op at a time) as needed.
+fn fill(vm: &mut Vm, file: Value, want: Want) -> PyResult<Value> {
+    let f = sf(&file)?;
+    if f.closed.get() {
+        return Err(value_error("I/O operation on closed file."));
+    }
+    let st = state(&f.sock)?;
+    if let Some(v) = take(f, st, want) {
+        return v;
+    }
+    let sock = f.sock.clone();
+    sock_op(vm, &sock, SocketCall::Recv { max: 8192 }, move |vm, r| match r {
+        Reply::Data(d) | Reply::DataFrom(d, _) => {
+            let f = sf(&file)?;
+            if d.is_empty() {
+                f.eof.set(true);
+            }
+            state(&f.sock)?.pushback.borrow_mut().extend_from_slice(&d);
+            fill(vm, file.clone(), want)
+        }
+        other => Err(unexpected(other)),
+    })
+}
+
+fn size_arg(v: Option<Value>) -> PyResult<Option<usize>> {
+    match v {
+        None | Some(Value::None) => Ok(None),
+        Some(v) => {
+            let n = arg_int(&v)?;
+            Ok(if n < 0 { None } else { Some(n as usize) })
+        }
+    }
+}
+
+fn sf_read(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [n] = args.bind("read", ["*size"], 0)?;
+    let want = match size_arg(n)? {
+        Some(n) => Want::Bytes(n),
+        None => Want::All,
+    };
+    fill(vm, this, want)
+}
+
+fn sf_readline(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [n] = args.bind("readline", ["*size"], 0)?;
+    let limit = size_arg(n)?;
+    fill(vm, this, Want::Line(limit))
+}
+
+fn sf_readlines(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    fill(vm, this, Want::Lines)
+}
+
+fn sf_next(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    fill(vm, this, Want::NextLine)
+}
+
+fn sf_peek(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let f = sf(&this)?;
+    let pb = state(&f.sock)?.pushback.borrow().clone();
+    Ok(Value::bytes(pb))
+}
+
+fn sf_write(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [data] = args.bind("write", ["*b"], 1)?;
+    let data = data.expect("arg");
+    let f = sf(&this)?;
+    if f.closed.get() {
+        return Err(value_error("I/O operation on closed file."));
+    }
+    let (bytes, n) = if f.binary {
+        let b = arg_bytes_like(&data)?;
+        let n = b.len();
+        (b, n)
+    } else {
+        match &data {
+            Value::Str(s) => (
+                crate::text::codec::encode(s.as_str(), &f.encoding, "strict").map_err(|e| crate::exc::new_exc(e.class_name(), e.to_string()))?,
+                s.char_len(),
+            ),
+            other => return Err(type_error(format!("write() argument must be str, not {}", other.type_name()))),
+        }
+    };
+    let sock = f.sock.clone();
+    sock_op(vm, &sock, SocketCall::SendAll(bytes), move |_vm, _r| Ok(Value::Int(n as i64)))
+}
+
+fn sf_flush(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::None)
+}
+
+fn sf_close(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    sf(&this)?.closed.set(true);
+    Ok(Value::None)
+}
+
+fn sf_enter(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    Ok(args.this())
+}
+
+fn sf_exit(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    sf(&this)?.closed.set(true);
+    Ok(Value::Bool(false))
+}
+
+fn sf_fileno(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    Ok(Value::Int(state(&sf(&this)?.sock)?.handle.get() as i64))
+}
+
+fn sf_repr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let f = sf(&this)?;
+    let fd = state(&f.sock)?.handle.get();
+    Ok(Value::str(if f.binary {
+        let kind = match (f.readable, f.writable) {
+            (true, true) => "BufferedRWPair",
+            (true, false) => "BufferedReader",
+            _ => "BufferedWriter",
+        };
+        if kind == "BufferedRWPair" {
+            format!("<_io.{kind} object at 0x{:012x}>", this.id())
+        } else {
+            format!("<_io.{kind} name={fd}>")
+        }
+    } else {
+        format!("<_io.TextIOWrapper name={fd} mode='{}' encoding='{}'>", f.mode, f.encoding)
+    }))
+}
+
+fn sf_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    let [name] = args.bind("__getattr__", ["*name"], 1)?;
+    let name = name.expect("arg");
+    let f = sf(&this)?;
+    Ok(match name.as_str().unwrap_or("") {
+        "closed" => Value::Bool(f.closed.get()),
+        "mode" => Value::str(f.mode.as_str()),
+        "name" => Value::Int(state(&f.sock)?.handle.get() as i64),
+        "encoding" if !f.binary => Value::str(f.encoding.as_str()),
+        n => return Err(crate::exc::attribute_error(format!("'{}' object has no attribute '{n}'", this.type_name()))),
     })
 }
 
