@@ -12,15 +12,20 @@ use socklab_lang::host::{errno, Host, Location, Op, OpId, OsError, Stream};
 #[derive(Debug)]
 pub struct Output {
     prefix: Option<String>,
-    at_line_start: [bool; 2],
 }
+
+/// The terminal both streams share when several prefixed scripts write to it.
+#[derive(Debug)]
+struct Console {
+    /// Per stream: the prefix of the script whose line is open, if a line is open.
+    open: [Option<String>; 2],
+}
+
+static CONSOLE: std::sync::Mutex<Console> = std::sync::Mutex::new(Console { open: [None, None] });
 
 impl Output {
     pub fn new(prefix: Option<String>) -> Output {
-        Output {
-            prefix,
-            at_line_start: [true; 2],
-        }
+        Output { prefix }
     }
 
     pub fn write(&mut self, stream: Stream, text: &str) {
@@ -39,23 +44,33 @@ impl Output {
         };
     }
 
-    /// The text with the prefix at each line start.
+    /// The text with the prefix at each line start. A line another script left open
+    /// (an `input()` prompt) is ended first, so every line names its script.
     fn render<'t>(&mut self, stream: Stream, text: &'t str) -> std::borrow::Cow<'t, str> {
         let slot = usize::from(stream == Stream::Stderr);
-        match &self.prefix {
-            None => std::borrow::Cow::Borrowed(text),
-            Some(prefix) => {
-                let mut out = String::with_capacity(text.len() + prefix.len());
-                for piece in text.split_inclusive('\n') {
-                    if self.at_line_start[slot] {
-                        out.push_str(prefix);
-                    }
-                    out.push_str(piece);
-                    self.at_line_start[slot] = piece.ends_with('\n');
+        let Some(prefix) = &self.prefix else {
+            return std::borrow::Cow::Borrowed(text);
+        };
+        let mut console = CONSOLE.lock().unwrap_or_else(|e| e.into_inner());
+        let open = &mut console.open[slot];
+        let mut out = String::with_capacity(text.len() + prefix.len() + 1);
+        for piece in text.split_inclusive('\n') {
+            match open.as_deref() {
+                Some(p) if p == prefix => {}
+                Some(_) => {
+                    out.push('\n');
+                    out.push_str(prefix);
                 }
-                std::borrow::Cow::Owned(out)
+                None => out.push_str(prefix),
             }
+            out.push_str(piece);
+            *open = if piece.ends_with('\n') {
+                None
+            } else {
+                Some(prefix.clone())
+            };
         }
+        std::borrow::Cow::Owned(out)
     }
 }
 
@@ -237,14 +252,16 @@ mod tests {
     }
 
     #[test]
-    fn prefixed_output_marks_every_line_once_per_stream() {
-        let mut out = Output::new(Some("[s.py] ".into()));
+    fn prefixed_output_names_the_script_on_every_line() {
+        let mut server = Output::new(Some("[s.py] ".into()));
+        let mut client = Output::new(Some("[c.py] ".into()));
         let mut seen = String::new();
-        for piece in ["a", "b\nc\n", "", "d\n"] {
-            seen.push_str(&out.render(Stream::Stdout, piece));
-        }
-        assert_eq!(seen, "[s.py] ab\n[s.py] c\n[s.py] d\n");
-        assert_eq!(out.render(Stream::Stderr, "e\n"), "[s.py] e\n");
+        seen.push_str(&server.render(Stream::Stdout, "a"));
+        seen.push_str(&server.render(Stream::Stdout, "b\nc\n"));
+        seen.push_str(&client.render(Stream::Stdout, ">"));
+        seen.push_str(&server.render(Stream::Stdout, "d\n"));
+        seen.push_str(&client.render(Stream::Stdout, "e\n"));
+        assert_eq!(seen, "[s.py] ab\n[s.py] c\n[c.py] >\n[s.py] d\n[c.py] e\n");
         let mut plain = Output::new(None);
         assert_eq!(plain.render(Stream::Stdout, "x\ny"), "x\ny");
     }
