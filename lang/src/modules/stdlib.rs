@@ -105,6 +105,7 @@ pub fn python_source(name: &str) -> Option<PySource> {
             include_str!("py/selectors.py"),
         ),
         "types" => ("/usr/lib/python3.11/types.py", include_str!("py/types.py")),
+        "uuid" => ("/usr/lib/python3.11/uuid.py", include_str!("py/uuid.py")),
         _ => return None,
     };
     Some(PySource {
