@@ -13,10 +13,22 @@ use socklab_lang::testing::{run_script, run_together_files, Script};
 
 /// Corpus programs whose transcripts must already equal CPython's.
 const MUST_MATCH: &[&str] = &[
+    "06-length-prefixed",
+    "07-binary-header",
     "08-iter-unpack-readings",
+    "09-json-lines",
+    "10-json-rpc-calculator",
+    "13-socketserver-tcp",
+    "14-socketserver-stream",
+    "15-threading-mixin-docs",
+    "16-socketserver-udp",
     "22-connection-refused",
+    "28-makefile-binary-peek",
+    "37-exit-codes",
+    "38-seeded-guessing-game",
     "40-report-formatting",
     "45-http-json-api",
+    "49-file-upload",
     "51-ping-round-trip",
 ];
 
