@@ -67,7 +67,8 @@ pub(crate) struct Ctx {
     pub(crate) rate_in: RateLimit,
     pub(crate) rate_out: RateLimit,
     logged: Mutex<HashSet<crate::policy::Rule>>,
-    inflight: AtomicUsize,
+    /// Requests being worked on outside the loop (tasks, socket writers).
+    pub(crate) inflight: AtomicUsize,
 }
 
 impl Ctx {
@@ -82,6 +83,18 @@ impl Ctx {
     pub(crate) async fn send(&self, msg: ServerMsg) -> bool {
         self.send_frame(msg.encode()).await
     }
+    /// Counts a request handed to a task; `false` (and nothing counted) at the cap.
+    pub(crate) fn start_inflight(&self) -> bool {
+        if self.inflight.fetch_add(1, Ordering::AcqRel) >= MAX_INFLIGHT {
+            self.inflight.fetch_sub(1, Ordering::AcqRel);
+            return false;
+        }
+        true
+    }
+    pub(crate) fn end_inflight(&self) {
+        self.inflight.fetch_sub(1, Ordering::AcqRel);
+    }
+
     pub(crate) async fn reply(&self, id: RequestId, result: Result<Done, OsError>) -> bool {
         self.send(ServerMsg::Reply { id, result }).await
     }
@@ -306,6 +319,10 @@ struct Udp {
 
 type OpResult = Result<Done, OsError>;
 
+fn too_many_in_flight() -> OsError {
+    OsError::with_message(errno::ENOBUFS, "too many requests in flight")
+}
+
 fn err(code: i32) -> OpResult {
     Err(OsError::new(code))
 }
@@ -465,10 +482,15 @@ impl Session {
             Op::Shutdown { sock, how } => match self.socks.get(&sock).map(|e| &e.state) {
                 None => err(errno::EBADF),
                 Some(State::Stream(s)) => {
-                    // Through the writer, so it takes effect after the data sent before it.
+                    // Through the writer, so it takes effect after the data sent before it;
+                    // counted, so a stalled writer cannot queue requests without bound.
+                    if !self.ctx.start_inflight() {
+                        return Some(Err(too_many_in_flight()));
+                    }
                     if s.writes.send(WriteCmd::Shutdown(how, id)).is_ok() {
                         return None;
                     }
+                    self.ctx.end_inflight();
                     err(errno::ENOTCONN)
                 }
                 Some(_) => err(errno::ENOTCONN),
@@ -506,12 +528,8 @@ impl Session {
         F: std::future::Future<Output = Option<OpResult>> + Send + 'static,
     {
         let ctx = self.ctx.clone();
-        if ctx.inflight.fetch_add(1, Ordering::AcqRel) >= MAX_INFLIGHT {
-            ctx.inflight.fetch_sub(1, Ordering::AcqRel);
-            return Some(Err(OsError::with_message(
-                errno::ENOBUFS,
-                "too many requests in flight",
-            )));
+        if !ctx.start_inflight() {
+            return Some(Err(too_many_in_flight()));
         }
         self.ctx.relay.tracker.spawn(async move {
             let result = tokio::select! {
@@ -519,7 +537,7 @@ impl Session {
                 _ = ctx.cancel.cancelled() => None,
                 r = work => r,
             };
-            ctx.inflight.fetch_sub(1, Ordering::AcqRel);
+            ctx.end_inflight();
             if let Some(result) = result {
                 ctx.reply(id, result).await;
             }

@@ -212,6 +212,7 @@ pub(crate) async fn tcp_writer(
                     .shutdown(how)
                     .map(|()| Done::Unit)
                     .map_err(|e| os_error(&e));
+                ctx.end_inflight();
                 ctx.reply(id, r).await;
             }
         }
