@@ -554,8 +554,8 @@ impl Engine {
         }
     }
 
-    /// The script ended: forget its ops and close its sockets (including those it closed
-    /// whose data the relay is still writing).
+    /// The script ended: forget its ops and close its sockets as the kernel closes a dead
+    /// process's: at once, except that what the relay still has to write is written first.
     pub fn end_script(&mut self, script: ScriptId) {
         let ops: Vec<OpId> = self
             .pending
@@ -574,17 +574,20 @@ impl Engine {
             .collect();
         socks.sort();
         for sock in socks {
-            let s = &self.sockets[&sock];
+            let s = self.sockets.get_mut(&sock).expect("listed");
             if s.phase == Phase::Creating {
                 // Its Create reply closes it, now that nobody waits for it.
                 continue;
             }
-            if !s.closing {
-                self.event(script, s.fd, None, WireEventKind::Closed);
+            let (fd, closing) = (s.fd, s.closing);
+            s.closing = true;
+            if !closing {
+                self.event(script, fd, None, WireEventKind::Closed);
             }
-            self.sockets.remove(&sock);
-            if self.link != Link::Lost {
-                self.send_close(sock);
+            if self.link == Link::Lost {
+                self.sockets.remove(&sock);
+            } else {
+                self.finish_close(sock);
             }
         }
         self.scripts.remove(&script);

@@ -1356,6 +1356,23 @@ fn ending_a_script_closes_its_sockets_silently() {
 }
 
 #[test]
+fn an_ended_script_still_gets_its_last_bytes_written() {
+    let mut r = Relay::new();
+    let (fd, sock) = r.connected(A, 100);
+    let op = r.call(A, fd, SocketCall::SendAll(b"last words".to_vec()), None);
+    r.sent();
+    r.reply_of(op);
+    r.engine.end_script(A);
+    assert!(r.sent().is_empty(), "the relay has not written them yet");
+    assert!(!r.engine.is_flushed());
+    r.feed(ServerMsg::SendCredit { sock, bytes: 10 });
+    let (rid, req) = r.request();
+    assert_eq!(req, proto::Op::Close { sock });
+    r.reply(rid, Ok(Done::Unit));
+    assert!(r.engine.is_flushed());
+}
+
+#[test]
 fn a_lost_relay_fails_every_op_with_a_clear_error() {
     let mut r = Relay::new();
     let (fd, _) = r.connected(A, 0);

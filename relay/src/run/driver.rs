@@ -223,8 +223,8 @@ impl Driver {
             tokio::select! {
                 biased;
                 Some(()) = recv_signal(&mut self.sigint) => self.on_interrupt(),
-                msg = self.ws.next(), if !self.engine.is_lost() => self.on_ws(msg),
                 line = recv_line(&mut self.stdin), if want_stdin => self.on_stdin(line),
+                msg = self.ws.next(), if !self.engine.is_lost() => self.on_ws(msg),
                 () = sleep_until(wake), if wake.is_some() && !busy => {}
                 () = tokio::task::yield_now(), if busy => {}
             }
