@@ -63,7 +63,11 @@ pub fn instantiate(class: &Rc<Class>, args: Vec<Value>) -> PyErr {
         class.clone(),
         Payload::Exception(RefCell::new(ExcData { args, ..Default::default() })),
     );
-    PyErr(Rc::new(inst))
+    let e = PyErr(Rc::new(inst));
+    if types().exc("OSError").is_some_and(|os| class.is_subclass(&os)) {
+        set_os_attrs(&e.0);
+    }
+    e
 }
 
 /// An exception of the builtin class `name` with one message argument.

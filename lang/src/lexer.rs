@@ -287,6 +287,7 @@ impl Lexer {
     }
 
     fn run(&mut self) -> LexResult<()> {
+        let mut comment_start: Option<u32> = None;
         loop {
             if self.at_line_start {
                 self.at_line_start = false;
@@ -299,6 +300,7 @@ impl Lexer {
                 break;
             };
             let (line, col) = (self.line, self.col);
+            let comment = comment_start.take();
             match c {
                 ' ' | '\t' | '\x0c' => {
                     self.bump();
@@ -310,17 +312,24 @@ impl Lexer {
                         }
                         self.bump();
                     }
+                    // CPython's NEWLINE token after a comment spans the comment.
+                    comment_start = Some(col);
+                    continue;
                 }
                 '\n' => {
                     self.bump();
                     if self.brackets.is_empty() && !self.fragment {
+                        let (start, end) = match comment {
+                            Some(c) => (c, col),
+                            None => (col, col + 1),
+                        };
                         self.tokens.push(Token {
                             tok: Tok::Newline,
                             span: Span {
                                 line,
-                                col,
+                                col: start,
                                 end_line: line,
-                                end_col: col + 1,
+                                end_col: end,
                             },
                         });
                         self.at_line_start = true;

@@ -829,6 +829,9 @@ impl Vm<'_> {
                     return Ok(v);
                 }
                 if name == "__dict__" {
+                if c.builtin && dunder_supported(&c.name, name) {
+                    return Ok(dunder_native(name));
+                }
                     return Ok(Value::Dict(m.globals.clone()));
                 }
                 let candidates: Vec<String> =
@@ -853,6 +856,9 @@ impl Vm<'_> {
                 }
                 Err(attr_error_with(
                     format!("type object '{}' has no attribute '{name}'", c.name),
+                if dunder_supported(&cls.name, name) {
+                    return Ok(Value::BoundMethod(Rc::new(BoundMethod { receiver: obj.clone(), func: dunder_native(name) })));
+                }
                     name,
                     obj,
                     &candidates,
@@ -2135,4 +2141,139 @@ fn attr_error_with(msg: String, name: &str, obj: &Value, candidates: &[String]) 
     e.0.set_attr("obj", obj.clone());
     e.data().suggestion = crate::suggest::suggest(name, candidates);
     e
+}
+
+// ---------------------------------------------------------------------------------------
+// dunder methods of builtin types (`int.__add__`, `(5).__add__(3)`, `lst.__len__()`)
+
+const NUMBER_DUNDERS: &[&str] = &[
+    "__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__", "__mod__", "__pow__", "__radd__", "__rsub__",
+    "__rmul__", "__rtruediv__", "__rfloordiv__", "__rmod__", "__rpow__", "__neg__", "__pos__", "__abs__", "__int__",
+    "__float__", "__bool__", "__lt__", "__le__", "__gt__", "__ge__",
+];
+const INT_DUNDERS: &[&str] = &["__lshift__", "__rshift__", "__and__", "__or__", "__xor__", "__invert__", "__index__"];
+const SEQ_DUNDERS: &[&str] = &["__len__", "__getitem__", "__contains__", "__iter__", "__lt__", "__le__", "__gt__", "__ge__"];
+const CONCAT_DUNDERS: &[&str] = &["__add__", "__mul__", "__rmul__"];
+const MUT_DUNDERS: &[&str] = &["__setitem__", "__delitem__", "__iadd__"];
+const COMMON_DUNDERS: &[&str] = &["__eq__", "__ne__", "__str__", "__repr__", "__hash__", "__format__"];
+
+/// Does the builtin type `ty` have the special method `name`?
+fn dunder_supported(ty: &str, name: &str) -> bool {
+    if !name.starts_with("__") || COMMON_DUNDERS.contains(&name) {
+        return name.starts_with("__") && COMMON_DUNDERS.contains(&name);
+    }
+    let has = |t: &[&str]| t.contains(&name);
+    match ty {
+        "int" | "bool" => has(NUMBER_DUNDERS) || has(INT_DUNDERS),
+        "float" => has(NUMBER_DUNDERS),
+        "str" | "bytes" => has(SEQ_DUNDERS) || has(CONCAT_DUNDERS) || name == "__mod__",
+        "tuple" => has(SEQ_DUNDERS) || has(CONCAT_DUNDERS),
+        "list" | "bytearray" => has(SEQ_DUNDERS) || has(CONCAT_DUNDERS) || has(MUT_DUNDERS),
+        "dict" => has(SEQ_DUNDERS) || has(MUT_DUNDERS) || name == "__or__",
+        "set" | "frozenset" => has(SEQ_DUNDERS) || matches!(name, "__or__" | "__and__" | "__sub__" | "__xor__"),
+        "range" => has(SEQ_DUNDERS),
+        _ => false,
+    }
+}
+
+fn dunder_native(name: &str) -> Value {
+    Value::Native(Rc::new(crate::value::NativeFunc {
+        name: "special method",
+        owner: "",
+        func: dunder_call,
+        data: Some(Value::str(name)),
+    }))
+}
+
+fn binop_of(name: &str) -> Option<(BinOp, bool)> {
+    let base = name.trim_start_matches("__r").trim_start_matches("__i").trim_start_matches("__").trim_end_matches("__");
+    let reflected = name.starts_with("__r") && !matches!(name, "__rshift__");
+    let op = match base {
+        "add" => BinOp::Add,
+        "sub" => BinOp::Sub,
+        "mul" => BinOp::Mult,
+        "truediv" => BinOp::Div,
+        "floordiv" => BinOp::FloorDiv,
+        "mod" => BinOp::Mod,
+        "pow" => BinOp::Pow,
+        "lshift" => BinOp::LShift,
+        "shift" if name == "__rshift__" => BinOp::RShift,
+        "rshift" => BinOp::RShift,
+        "and" => BinOp::BitAnd,
+        "or" => BinOp::BitOr,
+        "xor" => BinOp::BitXor,
+        _ => return None,
+    };
+    Some((op, reflected))
+}
+
+/// A builtin type's special method, called with (name, self, args...).
+fn dunder_call(vm: &mut Vm, args: crate::builtins::Args) -> PyResult<Value> {
+    let mut a = args.pos;
+    if a.len() < 2 {
+        return Err(type_error("descriptor needs an argument"));
+    }
+    let name = a.remove(0);
+    let name = name.as_str().unwrap_or("").to_string();
+    let this = a.remove(0);
+    let arg = |i: usize| a.get(i).cloned().ok_or_else(|| type_error(format!("expected 1 argument, got {}", a.len())));
+    Ok(match name.as_str() {
+        "__eq__" => Value::Bool(vm.eq(&this, &arg(0)?)?),
+        "__ne__" => Value::Bool(!vm.eq(&this, &arg(0)?)?),
+        "__lt__" => return vm.compare(CmpOp::Lt, &this, &arg(0)?),
+        "__le__" => return vm.compare(CmpOp::LtE, &this, &arg(0)?),
+        "__gt__" => return vm.compare(CmpOp::Gt, &this, &arg(0)?),
+        "__ge__" => return vm.compare(CmpOp::GtE, &this, &arg(0)?),
+        "__str__" => Value::str(vm.str(&this)?),
+        "__repr__" => Value::str(vm.repr(&this)?),
+        "__format__" => {
+            let spec = arg(0)?;
+            Value::str(vm.format(&this, spec.as_str().unwrap_or(""))?)
+        }
+        "__hash__" => {
+            let k = vm.hash_key(this)?;
+            Value::Int(crate::value::py_hash(&k.0))
+        }
+        "__len__" => Value::Int(vm.len(&this)? as i64),
+        "__getitem__" => return vm.getitem(&this, &arg(0)?),
+        "__setitem__" => {
+            vm.setitem(&this, arg(0)?, arg(1)?)?;
+            Value::None
+        }
+        "__delitem__" => {
+            vm.delitem(&this, &arg(0)?)?;
+            Value::None
+        }
+        "__contains__" => Value::Bool(vm.contains(&this, &arg(0)?)?),
+        "__iter__" => return vm.get_iter(&this),
+        "__bool__" => Value::Bool(vm.truthy(&this)?),
+        "__neg__" => return vm.unary_op(UnaryOp::Neg, this),
+        "__pos__" => return vm.unary_op(UnaryOp::Pos, this),
+        "__invert__" => return vm.unary_op(UnaryOp::Invert, this),
+        "__abs__" => match this {
+            Value::Float(f) => Value::Float(f.abs()),
+            v => {
+                if vm.partial_cmp(&v, &Value::Int(0))? == Some(std::cmp::Ordering::Less) {
+                    vm.unary_op(UnaryOp::Neg, v)?
+                } else {
+                    v
+                }
+            }
+        },
+        "__int__" | "__index__" => return crate::builtins::number::int_new(vm, crate::builtins::Args::new(vec![Value::None, this])),
+        "__float__" => Value::Float(crate::builtins::arg_float(&this)?),
+        "__iadd__" => return vm.binary_op(BinOp::Add, this, arg(0)?, true),
+        _ => match binop_of(&name) {
+            Some((op, reflected)) => {
+                let other = arg(0)?;
+                let (x, y) = if reflected { (other, this) } else { (this, other) };
+                match vm.binary_op(op, x, y, false) {
+                    Ok(v) => v,
+                    Err(e) if e.is("TypeError") => Value::NotImplemented,
+                    Err(e) => return Err(e),
+                }
+            }
+            None => return Err(attribute_error(format!("no special method {name}"))),
+        },
+    })
 }

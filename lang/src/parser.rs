@@ -83,9 +83,12 @@ pub(crate) struct Parser {
     first_line: u32,
     first_col: u32,
     lex_error: Option<LexError>,
-    /// The furthest token looked at: CPython blames an unclosed bracket for an error
-    /// when the bracket opened on an earlier line than this token's.
+    /// The furthest token looked at while parsing, where CPython reports a plain
+    /// "invalid syntax".
     furthest: usize,
+    /// The furthest token looked at at all, diagnostics included: CPython blames an
+    /// unclosed bracket for an error when the bracket opened on an earlier line.
+    fetched: usize,
     /// Inside an f-string field: errors get the "f-string: " prefix.
     in_fstring: bool,
     /// What encloses the code being parsed (for `await`, which the tree cannot hold).
@@ -139,6 +142,7 @@ impl Parser {
             first_col: 0,
             lex_error,
             furthest: 0,
+            fetched: 0,
             in_fstring: false,
             scopes: Vec::new(),
             await_error: None,
@@ -162,6 +166,7 @@ impl Parser {
     fn nth(&mut self, n: usize) -> &Tok {
         let i = (self.pos + n).min(self.toks.len() - 1);
         self.furthest = self.furthest.max(i);
+        self.fetched = self.fetched.max(i);
         &self.toks[i].tok
     }
 
@@ -172,6 +177,7 @@ impl Parser {
     fn touch(&mut self) {
         let i = self.pos.min(self.toks.len() - 1);
         self.furthest = self.furthest.max(i);
+        self.fetched = self.fetched.max(i);
     }
 
     fn advance(&mut self) -> Token {
@@ -451,7 +457,7 @@ impl Parser {
         // An unclosed bracket opened before the line the parser had reached explains
         // the error better (CPython compares with its last fetched token's line).
         if let Some((_, bline, _)) = le.open_bracket {
-            let reached = self.toks[self.furthest.min(self.toks.len() - 1)].span.line;
+            let reached = self.toks[self.fetched.min(self.toks.len() - 1)].span.line;
             if reached > bline {
                 return self.unclosed_bracket(le);
             }

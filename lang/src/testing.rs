@@ -31,6 +31,10 @@ struct FakeSock {
     eof: bool,
     datagrams: VecDeque<(Vec<u8>, Addr)>,
     closed: bool,
+    /// `shutdown(SHUT_WR)` was called: further sends fail with EPIPE.
+    write_shut: bool,
+    /// A send reached a closed peer (the peer's RST): the next send fails with EPIPE.
+    reset: bool,
     opts: HashMap<u8, i64>,
 }
 
@@ -65,6 +69,8 @@ pub struct FakeHost {
     pub stdin: VecDeque<String>,
     pub files: HashMap<String, Vec<u8>>,
     pub net: Rc<RefCell<Net>>,
+    /// Sockets this script created (closed when it exits, as a process's are).
+    owned: Vec<i32>,
     pending: Vec<PendingOp>,
     ready: VecDeque<(OpId, Reply)>,
     /// Every op submitted, with where the script was (for execution-model tests).
@@ -96,8 +102,11 @@ impl Net {
         self.next_port
     }
 
-    fn port_in_use(&self, kind: Option<SockType>, port: u16) -> bool {
-        self.socks.values().any(|s| !s.closed && s.kind == kind && s.local.as_ref().is_some_and(|a| a.port == port))
+    fn port_in_use(&self, kind: Option<SockType>, port: u16, reuse: bool) -> bool {
+        self.socks.values().any(|s| {
+            let shared = reuse && kind == Some(SockType::Dgram) && s.opts.get(&opt_key(SockOpt::ReuseAddr)).is_some_and(|v| *v != 0);
+            !s.closed && !shared && s.kind == kind && s.local.as_ref().is_some_and(|a| a.port == port)
+        })
     }
 
     /// Find the open socket of `kind` bound to `port` (a listener for TCP).
@@ -137,7 +146,8 @@ impl Net {
         match call {
             SocketCall::Bind(a) => {
                 let port = if a.port == 0 { self.ephemeral() } else { a.port };
-                if self.port_in_use(kind, port) {
+                let reuse = self.socks[&fd].opts.get(&opt_key(SockOpt::ReuseAddr)).is_some_and(|v| *v != 0);
+                if self.port_in_use(kind, port, reuse) {
                     return err(errno::EADDRINUSE, "Address already in use");
                 }
                 let local = Addr::new(norm_host(&a.host), port);
@@ -199,12 +209,20 @@ impl Net {
                 let Some(pfd) = self.socks[&fd].peer_fd else {
                     return err(errno::ENOTCONN, "Transport endpoint is not connected");
                 };
+                if self.socks[&fd].write_shut || self.socks[&fd].reset {
+                    return err(errno::EPIPE, "Broken pipe");
+                }
                 match self.socks.get_mut(&pfd) {
                     Some(p) if !p.closed => {
                         p.inbuf.extend_from_slice(data);
                         Some(Reply::Sent(data.len()))
                     }
-                    _ => err(errno::EPIPE, "Broken pipe"),
+                    _ => {
+                        // Like a kernel: the first send after the peer closed is taken;
+                        // the peer's reset makes the next one fail.
+                        self.socks.get_mut(&fd).expect("sock").reset = true;
+                        Some(Reply::Sent(data.len()))
+                    }
                 }
             }
             SocketCall::SendTo(data, to) => {
@@ -247,6 +265,7 @@ impl Net {
             }
             SocketCall::Shutdown(how) => {
                 if matches!(how, crate::host::Shutdown::Write | crate::host::Shutdown::Both) {
+                    self.socks.get_mut(&fd).expect("sock").write_shut = true;
                     if let Some(pfd) = self.socks[&fd].peer_fd {
                         if let Some(p) = self.socks.get_mut(&pfd) {
                             p.eof = true;
@@ -298,6 +317,7 @@ impl FakeHost {
             stdin: stdin.lines().map(String::from).collect(),
             files: HashMap::new(),
             net,
+            owned: Vec::new(),
             pending: Vec::new(),
             ready: VecDeque::new(),
             submitted: Vec::new(),
@@ -339,6 +359,9 @@ impl FakeHost {
         while i < self.pending.len() {
             let op = self.pending[i].op.clone();
             if let Some(r) = self.try_op(&op) {
+                if let Reply::Accepted { sock, .. } = &r {
+                    self.owned.push(sock.0);
+                }
                 let p = self.pending.remove(i);
                 self.ready.push_back((p.id, r));
                 any = true;
@@ -347,6 +370,15 @@ impl FakeHost {
             }
         }
         any
+    }
+
+    /// The script ended: its sockets close (peers see EOF) and its ops are dropped.
+    pub fn exit(&mut self) {
+        let mut net = self.net.borrow_mut();
+        for fd in std::mem::take(&mut self.owned) {
+            let _ = net.try_socket(fd, &SocketCall::Close);
+        }
+        self.pending.clear();
     }
 
     /// The earliest timer deadline among this host's waiting ops.
@@ -429,7 +461,14 @@ impl Host for FakeHost {
             Op::Select { timeout, .. } => *timeout,
             _ => None,
         };
-        match self.try_op(&op) {
+        let r = self.try_op(&op);
+        if let Some(Reply::Created(h)) = &r {
+            self.owned.push(h.0);
+        }
+        if let Some(Reply::Accepted { sock, .. }) = &r {
+            self.owned.push(sock.0);
+        }
+        match r {
             Some(r) => self.ready.push_back((id, r)),
             None => {
                 if let (Op::Socket { .. }, Some(t)) = (&op, timeout) {
@@ -540,6 +579,7 @@ pub fn run_together_files(scripts: &[Script], files: &[(String, Vec<u8>)]) -> (V
             match interps[i].run(&mut hosts[i]) {
                 Status::Exited(c) => {
                     codes[i] = Some(c);
+                    hosts[i].exit();
                     progressed = true;
                 }
                 Status::Yielded | Status::Paused { .. } => {

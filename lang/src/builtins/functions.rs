@@ -461,6 +461,12 @@ fn enumerate(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [it, start] =
         crate::builtins::str::kw_args(args, "enumerate", ["iterable", "start"], 1, 2)?;
     let inner = vm.get_iter(&it.expect("arg"))?;
+    if let Value::Instance(_) = inner {
+        // Its __next__ may block (a socket file): iterate in a Python generator.
+        let helper = vm.import("_iterhelp")?;
+        let f = vm.getattr(&helper, "enumerate")?;
+        return vm.call(&f, vec![inner, start.unwrap_or(Value::Int(0))]);
+    }
     let count = match start {
         Some(s) => crate::builtins::arg_int(&s)?,
         None => 0,

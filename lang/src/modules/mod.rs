@@ -9,7 +9,6 @@ pub mod math;
 pub mod os_native;
 pub mod random_mt;
 pub mod select;
-pub mod select;
 pub mod socket;
 pub mod stdlib;
 pub mod struct_mod;
@@ -38,7 +37,6 @@ pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
         "time" => time::module(vm),
         "_thread" => thread::module(vm),
         "select" => select::module(vm),
-        "select" => select::module(vm),
         _ => return stdlib::native_module(vm, name),
     }))
 }
@@ -58,6 +56,11 @@ pub fn python_source(name: &str) -> Option<PySource> {
             filename: THREADING_FILE,
             source: threading_source(),
             hidden: false,
+        }),
+        "_iterhelp" => Some(PySource {
+            filename: "<socklab iterhelp>",
+            source: include_str!("py/iterhelp.py"),
+            hidden: true,
         }),
         _ => stdlib::python_source(name),
     }

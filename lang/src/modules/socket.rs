@@ -24,6 +24,9 @@ pub struct SockState {
     /// Bytes received but not yet consumed (`recv(n, MSG_PEEK)`, and makefile readers
     /// that read ahead of a line end).
     pub pushback: RefCell<Vec<u8>>,
+    pub listening: Cell<bool>,
+    /// Options the host does not carry (SO_LINGER...), as set by the script.
+    pub local_opts: RefCell<Vec<((i64, i64), Value)>>,
 }
 
 thread_local! {
@@ -68,6 +71,9 @@ const FUNCTIONS: NativeTable = &[
     ("gethostbyname", gethostbyname),
     ("getaddrinfo", getaddrinfo),
     ("create_connection", create_connection),
+    ("create_server", create_server),
+    ("inet_pton", inet_pton),
+    ("inet_ntop", inet_ntop),
     ("inet_aton", inet_aton),
     ("inet_ntoa", inet_ntoa),
     ("htons", htons),
@@ -99,6 +105,22 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("SO_RCVBUF", 8),
     ("SO_KEEPALIVE", 9),
     ("SO_LINGER", 13),
+    ("SO_OOBINLINE", 10),
+    ("SO_RCVLOWAT", 18),
+    ("SO_SNDLOWAT", 19),
+    ("SO_ACCEPTCONN", 30),
+    ("IP_TOS", 1),
+    ("IP_MULTICAST_LOOP", 34),
+    ("IP_DROP_MEMBERSHIP", 36),
+    ("IPPROTO_ICMP", 1),
+    ("IPV6_V6ONLY", 26),
+    ("TCP_MAXSEG", 2),
+    ("SOCK_SEQPACKET", 5),
+    ("MSG_TRUNC", 32),
+    ("EAI_NONAME", -2),
+    ("AI_ADDRCONFIG", 32),
+    ("NI_MAXHOST", 1025),
+    ("INADDR_NONE", 0xffff_ffff),
     ("SO_REUSEPORT", 15),
     ("SO_RCVTIMEO", 20),
     ("SO_SNDTIMEO", 21),
@@ -185,6 +207,8 @@ fn make_socket(family: Family, kind: SockType, proto: i64, handle: i32, timeout:
         laddr: RefCell::new(None),
         raddr: RefCell::new(None),
         pushback: RefCell::new(Vec::new()),
+        listening: Cell::new(false),
+        local_opts: RefCell::new(Vec::new()),
     };
     Value::Instance(Rc::new(Instance::new(socket_class(), Payload::Native(Box::new(st)))))
 }
@@ -331,6 +355,7 @@ fn sock_listen(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     sock_op(vm, &this, SocketCall::Listen { backlog }, move |_vm, r| match r {
         Reply::Done => {
             let st = state(&me)?;
+            st.listening.set(true);
             if st.laddr.borrow().is_none() {
                 *st.laddr.borrow_mut() = Some(unbound_addr(st.family));
             }
@@ -379,7 +404,19 @@ fn sock_connect(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let [addr] = args.bind("connect", ["*address"], 1)?;
     let st = state(&this)?;
     let a = parse_addr(&addr.expect("arg"), "connect", st.family)?;
+    let nonblocking = st.timeout.get() == Some(0.0);
     let me = this.clone();
+    if nonblocking && st.kind == SockType::Stream {
+        // A non-blocking connect reports EINPROGRESS; select() then shows it writable.
+        let sock = open_handle(st)?;
+        return vm.block(Op::Socket { sock, call: SocketCall::Connect(a), timeout: None }, move |_vm, r| match r {
+            Reply::Err(e) => Err(from_os(&e)),
+            other => {
+                connected(&me, other)?;
+                Err(os_error(crate::host::errno::EINPROGRESS, "Operation now in progress"))
+            }
+        });
+    }
     sock_op(vm, &this, SocketCall::Connect(a), move |_vm, r| connected(&me, r))
 }
 
@@ -390,11 +427,15 @@ fn sock_connect_ex(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let a = parse_addr(&addr.expect("arg"), "connect_ex", st.family)?;
     let sock = open_handle(st)?;
     let timeout = st.timeout.get();
+    let nonblocking = timeout == Some(0.0) && st.kind == SockType::Stream;
     let me = this.clone();
+    let timeout = if nonblocking { None } else { timeout };
     vm.block(Op::Socket { sock, call: SocketCall::Connect(a), timeout }, move |_vm, r| match r {
         Reply::Err(e) => Ok(Value::Int(e.errno as i64)),
         Reply::TimedOut => Ok(Value::Int(crate::host::errno::EAGAIN as i64)),
-        other => connected(&me, other).map(|_| Value::Int(0)),
+        other => connected(&me, other).map(|_| {
+            Value::Int(if nonblocking { crate::host::errno::EINPROGRESS as i64 } else { 0 })
+        }),
     })
 }
 
@@ -514,7 +555,9 @@ const FILE_METHODS: NativeTable = &[
 ];
 
 thread_local! {
-    static SOCKFILE: Rc<Class> = new_class("SocketIO", "socket", vec![types().object.clone()], ClassKind::Object, None, FILE_METHODS, true);
+    // One class per kind of file, named as CPython's io classes are.
+    static SOCKFILE: [Rc<Class>; 4] = ["TextIOWrapper", "BufferedReader", "BufferedWriter", "BufferedRWPair"]
+        .map(|n| new_class(n, "_io", vec![types().object.clone()], ClassKind::Object, None, FILE_METHODS, true));
 }
 
 fn sf(v: &Value) -> PyResult<&SockFile> {
@@ -568,7 +611,13 @@ fn sock_makefile(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         closed: Cell::new(false),
         eof: Cell::new(false),
     };
-    let cls = SOCKFILE.with(|c| c.clone());
+    let idx = match (f.binary, f.readable, f.writable) {
+        (false, _, _) => 0,
+        (true, true, false) => 1,
+        (true, false, true) => 2,
+        _ => 3,
+    };
+    let cls = SOCKFILE.with(|c| c[idx].clone());
     Ok(Value::Instance(Rc::new(Instance::new(cls, Payload::Native(Box::new(f))))))
 }
 
@@ -897,11 +946,18 @@ fn sock_setsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let [level, opt, value, _optlen] = args.bind("setsockopt", ["*level", "*optname", "*value", "*optlen"], 3)?;
     let level = arg_int(&level.expect("arg"))?;
     let opt = arg_int(&opt.expect("arg"))?;
-    let value = match value.expect("arg") {
+    let raw = value.expect("arg");
+    let value = match &raw {
         Value::Bytes(_) | Value::ByteArray(_) => 1,
-        v => arg_int(&v)?,
+        v => arg_int(v)?,
     };
-    open_handle(state(&this)?)?;
+    let st = state(&this)?;
+    open_handle(st)?;
+    {
+        let mut lo = st.local_opts.borrow_mut();
+        lo.retain(|(k, _)| *k != (level, opt));
+        lo.push(((level, opt), raw));
+    }
     match sockopt_of(level, opt) {
         Some(o) => sock_op(vm, &this, SocketCall::SetOpt { opt: o, value }, |_vm, _r| Ok(Value::None)),
         None => Ok(Value::None),
@@ -910,18 +966,37 @@ fn sock_setsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 
 fn sock_getsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
-    let [level, opt, _buflen] = args.bind("getsockopt", ["*level", "*optname", "*buflen"], 2)?;
+    let [level, opt, buflen] = args.bind("getsockopt", ["*level", "*optname", "*buflen"], 2)?;
     let level = arg_int(&level.expect("arg"))?;
     let opt = arg_int(&opt.expect("arg"))?;
     let st = state(&this)?;
     open_handle(st)?;
+    if let Some(n) = buflen {
+        // The raw option bytes, as the script set them (or zeros).
+        let n = arg_int(&n)?.max(0) as usize;
+        let set = st.local_opts.borrow().iter().find(|(k, _)| *k == (level, opt)).map(|(_, v)| v.clone());
+        let mut bytes = match set {
+            Some(Value::Bytes(b)) => b.to_vec(),
+            Some(Value::ByteArray(b)) => b.borrow().clone(),
+            Some(v) => (v.as_i64().unwrap_or(0) as i32).to_le_bytes().to_vec(),
+            None => Vec::new(),
+        };
+        bytes.resize(n, 0);
+        return Ok(Value::bytes(bytes));
+    }
+    if (level, opt) == (1, 30) {
+        return Ok(Value::Int(st.listening.get() as i64));
+    }
     match sockopt_of(level, opt) {
         Some(SockOpt::Type) => Ok(Value::Int(st.kind.number())),
         Some(o) => sock_op(vm, &this, SocketCall::GetOpt { opt: o }, |_vm, r| match r {
             Reply::Int(i) => Ok(Value::Int(i)),
             other => Err(unexpected(other)),
         }),
-        None => Ok(Value::Int(0)),
+        None => {
+            let set = st.local_opts.borrow().iter().find(|(k, _)| *k == (level, opt)).map(|(_, v)| v.clone());
+            Ok(Value::Int(set.and_then(|v| v.as_i64()).unwrap_or(0)))
+        }
     }
 }
 
@@ -1158,7 +1233,7 @@ fn create_connection(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let family = if a.host.contains(':') { Family::Inet6 } else { Family::Inet };
     vm.block(Op::Create { family, kind: SockType::Stream }, move |vm, r| match r {
         Reply::Created(h) => {
-            let s = make_socket(family, SockType::Stream, 0, h.0, timeout);
+            let s = make_socket(family, SockType::Stream, 6, h.0, timeout);
             let me = s.clone();
             vm.block(Op::Socket { sock: h, call: SocketCall::Connect(a), timeout }, move |vm, r| match r {
                 Reply::Err(e) => {
@@ -1177,6 +1252,79 @@ fn create_connection(vm: &mut Vm, args: Args) -> PyResult<Value> {
     })
 }
 
+/// `create_server(address, *, family=AF_INET, backlog=None, reuse_port=False)`:
+/// socket, SO_REUSEADDR, bind, listen — one host op after the other.
+fn create_server(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [addr, family, backlog, _reuse_port, _dualstack] =
+        args.bind("create_server", ["address", "family", "backlog", "reuse_port", "dualstack_ipv6"], 1)?;
+    let family = match family {
+        Some(f) => family_of(arg_int(&f)?)?,
+        None => Family::Inet,
+    };
+    let a = parse_addr(&addr.expect("arg"), "bind", family)?;
+    let backlog = match backlog {
+        Some(Value::None) | None => 128,
+        Some(b) => arg_int(&b)?.clamp(0, 4096) as u32,
+    };
+    let timeout = DEFAULT_TIMEOUT.with(|d| d.get());
+    vm.block(Op::Create { family, kind: SockType::Stream }, move |vm, r| match r {
+        Reply::Created(h) => {
+            let s = make_socket(family, SockType::Stream, 0, h.0, timeout);
+            let me = s.clone();
+            state(&s)?.local_opts.borrow_mut().push(((1, 2), Value::Int(1)));
+            vm.block(Op::Socket { sock: h, call: SocketCall::SetOpt { opt: SockOpt::ReuseAddr, value: 1 }, timeout: None }, move |vm, _r| {
+                vm.block(Op::Socket { sock: h, call: SocketCall::Bind(a), timeout: None }, move |vm, r| match r {
+                    Reply::Bound { local } => {
+                        *state(&me)?.laddr.borrow_mut() = Some(local);
+                        vm.block(Op::Socket { sock: h, call: SocketCall::Listen { backlog }, timeout: None }, move |_vm, r| match r {
+                            Reply::Err(e) => Err(from_os(&e)),
+                            _ => {
+                                state(&me)?.listening.set(true);
+                                Ok(me.clone())
+                            }
+                        })
+                    }
+                    Reply::Err(e) => {
+                        close_quietly(vm, &me);
+                        Err(from_os(&e))
+                    }
+                    other => Err(unexpected(other)),
+                })
+            })
+        }
+        Reply::Err(e) => Err(from_os(&e)),
+        other => Err(unexpected(other)),
+    })
+}
+
+fn inet_pton(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [family, s] = args.bind("inet_pton", ["*af", "*ip_string"], 2)?;
+    let family = arg_int(&family.expect("arg"))?;
+    let s = crate::builtins::arg_str(&s.expect("arg"), "inet_pton", 2)?;
+    let bad = || os_error(0, "illegal IP address string passed to inet_pton").with_no_errno();
+    match family {
+        2 => s.as_str().parse::<std::net::Ipv4Addr>().map(|a| Value::bytes(a.octets().to_vec())).map_err(|_| bad()),
+        10 => s.as_str().parse::<std::net::Ipv6Addr>().map(|a| Value::bytes(a.octets().to_vec())).map_err(|_| bad()),
+        _ => Err(os_error(97, "Address family not supported by protocol")),
+    }
+}
+
+fn inet_ntop(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [family, b] = args.bind("inet_ntop", ["*af", "*packed_ip"], 2)?;
+    let family = arg_int(&family.expect("arg"))?;
+    let b = arg_bytes_like(&b.expect("arg"))?;
+    match (family, b.len()) {
+        (2, 4) => Ok(Value::str(format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]))),
+        (10, 16) => {
+            let mut o = [0u8; 16];
+            o.copy_from_slice(&b);
+            Ok(Value::str(std::net::Ipv6Addr::from(o).to_string()))
+        }
+        (2 | 10, _) => Err(value_error("invalid length of packed IP address string")),
+        _ => Err(os_error(97, "Address family not supported by protocol")),
+    }
+}
+
 fn close_quietly(_vm: &mut Vm, s: &Value) {
     if let Ok(st) = state(s) {
         st.handle.set(-1);
@@ -1186,10 +1334,47 @@ fn close_quietly(_vm: &mut Vm, s: &Value) {
 fn inet_aton(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [s] = args.bind("inet_aton", ["*string"], 1)?;
     let s = crate::builtins::arg_str(&s.expect("arg"), "inet_aton", 1)?;
-    match s.as_str().parse::<std::net::Ipv4Addr>() {
-        Ok(a) => Ok(Value::bytes(a.octets().to_vec())),
-        Err(_) => Err(os_error(0, "illegal IP address string passed to inet_aton").with_no_errno()),
+    match classic_inet_aton(s.as_str()) {
+        Some(a) => Ok(Value::bytes(a.to_be_bytes().to_vec())),
+        None => Err(os_error(0, "illegal IP address string passed to inet_aton").with_no_errno()),
     }
+}
+
+/// C's inet_aton: 1 to 4 parts (decimal, 0-octal or 0x-hex); the last fills the rest.
+fn classic_inet_aton(s: &str) -> Option<u32> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.is_empty() || parts.len() > 4 {
+        return None;
+    }
+    let mut nums = Vec::with_capacity(4);
+    for p in &parts {
+        let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+            (h, 16)
+        } else if p.len() > 1 && p.starts_with('0') {
+            (&p[1..], 8)
+        } else {
+            (*p, 10)
+        };
+        if digits.is_empty() && radix != 8 {
+            return None;
+        }
+        let n = if digits.is_empty() { 0 } else { u64::from_str_radix(digits, radix).ok()? };
+        nums.push(n);
+    }
+    let last = *nums.last()?;
+    let head = &nums[..nums.len() - 1];
+    if head.iter().any(|&n| n > 255) {
+        return None;
+    }
+    let last_bits = 8 * (4 - head.len());
+    if last_bits < 64 && last >= (1u64 << last_bits) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for (i, &n) in head.iter().enumerate() {
+        v |= n << (24 - 8 * i);
+    }
+    Some((v | last) as u32)
 }
 
 fn inet_ntoa(_vm: &mut Vm, args: Args) -> PyResult<Value> {

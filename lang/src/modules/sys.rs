@@ -20,7 +20,101 @@ pub fn std_stream(v: &Value) -> Option<Stream> {
     }
 }
 
-const STREAM_METHODS: NativeTable = &[("write", stream_write), ("flush", stream_flush)];
+const STREAM_METHODS: NativeTable = &[
+    ("write", stream_write),
+    ("flush", stream_flush),
+    ("readline", stdin_readline),
+    ("read", stdin_read),
+    ("readlines", stdin_readlines),
+    ("__iter__", stdin_iter),
+    ("__next__", stdin_next),
+    ("fileno", stream_fileno),
+    ("isatty", stream_isatty),
+];
+
+/// The state of `sys.stdin` (lines come from the host's `Op::Input`).
+pub struct StdIn {
+    pub eof: std::cell::Cell<bool>,
+}
+
+fn is_stdin(v: &Value) -> bool {
+    matches!(v, Value::Instance(i) if i.native::<StdIn>().is_some())
+}
+
+/// One line from the host, with its newline ('' at EOF).
+fn read_line(vm: &mut Vm, this: &Value, stop_at_eof: bool) -> PyResult<Value> {
+    if !is_stdin(this) {
+        return Err(crate::exc::new_exc("UnsupportedOperation", "not readable"));
+    }
+    let me = this.clone();
+    vm.block(crate::host::Op::Input, move |_vm, r| match r {
+        crate::host::Reply::Line(Some(l)) => Ok(Value::str(format!("{l}\n"))),
+        crate::host::Reply::Line(None) => {
+            if let Value::Instance(i) = &me {
+                if let Some(s) = i.native::<StdIn>() {
+                    s.eof.set(true);
+                }
+            }
+            if stop_at_eof {
+                Err(crate::exc::stop_iteration(None))
+            } else {
+                Ok(Value::str(""))
+            }
+        }
+        crate::host::Reply::Err(e) => Err(crate::exc::from_os(&e)),
+        other => Err(crate::exc::runtime_error(format!("unexpected reply to input: {other:?}"))),
+    })
+}
+
+fn stdin_readline(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    read_line(vm, &this, false)
+}
+
+fn stdin_next(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    read_line(vm, &this, true)
+}
+
+fn stdin_iter(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    Ok(args.this())
+}
+
+/// `sys.stdin.read()`: every remaining line, one host op per line.
+fn stdin_read(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    read_rest(vm, this, String::new(), false)
+}
+
+fn stdin_readlines(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    read_rest(vm, this, String::new(), true)
+}
+
+fn read_rest(vm: &mut Vm, this: Value, acc: String, lines: bool) -> PyResult<Value> {
+    let me = this.clone();
+    vm.block(crate::host::Op::Input, move |vm, r| match r {
+        crate::host::Reply::Line(Some(l)) => read_rest(vm, me, format!("{acc}{l}\n"), lines),
+        _ => Ok(if lines {
+            Value::list(acc.split_inclusive('\n').map(Value::str).collect())
+        } else {
+            Value::str(acc)
+        }),
+    })
+}
+
+fn stream_fileno(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let this = args.this();
+    Ok(Value::Int(match std_stream(&this) {
+        Some(Stream::Stdout) => 1,
+        Some(Stream::Stderr) => 2,
+        None => 0,
+    }))
+}
+
+fn stream_isatty(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::Bool(false))
+}
 const FUNCTIONS: NativeTable = &[("exit", exit)];
 
 fn stream_write(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
@@ -54,6 +148,9 @@ pub fn module(vm: &mut Vm) -> Value {
     let (m, g) = super::make_module("sys", FUNCTIONS);
     let cls = new_class("TextIOWrapper", "_io", vec![types().object.clone()], ClassKind::Object, None, STREAM_METHODS, true);
     let stream = |s: Stream| Value::Instance(Rc::new(Instance::new(cls.clone(), Payload::Native(Box::new(StdStream(s))))));
+    let stdin = Value::Instance(Rc::new(Instance::new(cls.clone(), Payload::Native(Box::new(StdIn { eof: std::cell::Cell::new(false) })))));
+    super::set(&g, "stdin", stdin.clone());
+    super::set(&g, "__stdin__", stdin);
     super::set(&g, "stdout", stream(Stream::Stdout));
     super::set(&g, "stderr", stream(Stream::Stderr));
     super::set(&g, "__stdout__", stream(Stream::Stdout));

@@ -24,6 +24,7 @@ const FUNCTIONS: NativeTable = &[
     ("gmtime", gmtime),
     ("mktime", mktime),
     ("strftime", strftime),
+    ("strptime", strptime),
 ];
 
 const STRUCT_TIME_METHODS: NativeTable = &[
@@ -325,4 +326,97 @@ fn st_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         })),
         _ => Err(crate::exc::attribute_error(format!("'time.struct_time' object has no attribute '{n}'"))),
     }
+}
+
+/// `time.strptime(string, format)` for the common directives (C locale).
+fn strptime(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [text, fmt] = args.bind("strptime", ["*string", "*format"], 1)?;
+    let text = crate::builtins::arg_str(&text.expect("arg"), "strptime", 1)?;
+    let fmt = match fmt {
+        Some(f) => crate::builtins::arg_str(&f, "strptime", 2)?.as_str().to_string(),
+        None => "%a %b %d %H:%M:%S %Y".to_string(),
+    };
+    let fail = || value_error(format!("time data {} does not match format {}", crate::ops::str_repr(text.as_str()), crate::ops::str_repr(&fmt)));
+    let src: Vec<char> = text.as_str().chars().collect();
+    let mut i = 0;
+    let (mut y, mut mo, mut d, mut h, mut mi, mut sec) = (1900i64, 1i64, 1i64, 0i64, 0i64, 0i64);
+    let mut pm: Option<bool> = None;
+    let mut yday: Option<i64> = None;
+    let num = |i: &mut usize, max: usize| -> Option<i64> {
+        let start = *i;
+        while *i < src.len() && *i - start < max && src[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        if *i == start {
+            return None;
+        }
+        src[start..*i].iter().collect::<String>().parse().ok()
+    };
+    let word = |i: &mut usize, names: &[&str], full: bool| -> Option<i64> {
+        for (k, n) in names.iter().enumerate() {
+            let cand: String = if full { n.to_string() } else { n[..3].to_string() };
+            let len = cand.chars().count();
+            if *i + len <= src.len() && src[*i..*i + len].iter().collect::<String>().eq_ignore_ascii_case(&cand) {
+                *i += len;
+                return Some(k as i64);
+            }
+        }
+        None
+    };
+    let mut fchars = fmt.chars().peekable();
+    while let Some(c) = fchars.next() {
+        if c == '%' {
+            let Some(dch) = fchars.next() else { return Err(fail()) };
+            let ok = match dch {
+                'Y' => num(&mut i, 4).map(|v| y = v),
+                'y' => num(&mut i, 2).map(|v| y = if v < 69 { 2000 + v } else { 1900 + v }),
+                'm' => num(&mut i, 2).map(|v| mo = v),
+                'd' => num(&mut i, 2).map(|v| d = v),
+                'H' | 'I' => num(&mut i, 2).map(|v| h = v),
+                'M' => num(&mut i, 2).map(|v| mi = v),
+                'S' => num(&mut i, 2).map(|v| sec = v),
+                'j' => num(&mut i, 3).map(|v| yday = Some(v)),
+                'b' | 'h' => word(&mut i, &MONTHS, false).map(|k| mo = k + 1),
+                'B' => word(&mut i, &MONTHS, true).map(|k| mo = k + 1),
+                'a' => word(&mut i, &DAYS, false).map(|_| ()),
+                'A' => word(&mut i, &DAYS, true).map(|_| ()),
+                'p' => word(&mut i, &["AM", "PM"], true).map(|k| pm = Some(k == 1)),
+                'Z' => {
+                    let start = i;
+                    while i < src.len() && src[i].is_ascii_alphabetic() {
+                        i += 1;
+                    }
+                    (i > start).then_some(())
+                }
+                '%' => (i < src.len() && src[i] == '%').then(|| i += 1),
+                _ => None,
+            };
+            if ok.is_none() {
+                return Err(fail());
+            }
+        } else if c.is_whitespace() {
+            while i < src.len() && src[i].is_whitespace() {
+                i += 1;
+            }
+        } else {
+            if i >= src.len() || src[i] != c {
+                return Err(fail());
+            }
+            i += 1;
+        }
+    }
+    if i != src.len() {
+        return Err(value_error(format!("unconverted data remains: {}", src[i..].iter().collect::<String>())));
+    }
+    if let Some(p) = pm {
+        if p && h < 12 {
+            h += 12;
+        } else if !p && h == 12 {
+            h = 0;
+        }
+    }
+    let days = days_from_civil(y, mo, d);
+    let wday = (days + 3).rem_euclid(7);
+    let yd = yday.unwrap_or(days - days_from_civil(y, 1, 1) + 1);
+    Ok(make_struct([y, mo, d, h, mi, sec, wday, yd, -1], 0))
 }

@@ -639,15 +639,15 @@ impl Parser {
                     e.caret = false;
                 }
                 e.text = frag_lines.get(idx).cloned();
-                if !e.msg.starts_with("f-string: ") {
-                    e.msg = format!("f-string: {}", e.msg);
-                }
-                // The field's own parser counts bytes (its tokenizer's errors, characters).
-                let from_tokenizer = p
-                    .lex_error
-                    .as_ref()
-                    .is_some_and(|le| le.strength == LexErrorStrength::Strong);
+                // The field's own parser prefixes its messages and counts bytes; its
+                // tokenizer's errors keep their words and count characters.
+                let from_tokenizer = p.lex_error.as_ref().is_some_and(|le| {
+                    le.strength == LexErrorStrength::Strong && le.error.msg == e.msg
+                });
                 if !from_tokenizer {
+                    if !e.msg.starts_with("f-string: ") {
+                        e.msg = format!("f-string: {}", e.msg);
+                    }
                     e = super::to_byte_cols(e, true);
                 }
                 Err(e)

@@ -194,7 +194,21 @@ impl Parser {
         }
     }
 
+    /// An annotated target, the parser standing on the `:`. CPython names a bad target
+    /// only when an annotation follows; otherwise it is "invalid syntax".
     pub(super) fn check_ann_target(&mut self, t: &Expr) -> PResult<()> {
+        if !matches!(
+            t.kind,
+            ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
+        ) {
+            let save = self.pos;
+            self.advance();
+            let annotated = self.starts_expression();
+            if !annotated {
+                return Err(self.invalid_syntax());
+            }
+            self.pos = save;
+        }
         match t.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
             ExprKind::Tuple(_) => {
