@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use socklab_lang::testing::{run_script, run_together_files, Script};
+use socklab_lang::testing::{run_script, run_together, run_together_files, Script};
 
 /// Corpus programs whose transcripts must already equal CPython's.
 const MUST_MATCH: &[&str] = &[
@@ -462,4 +462,68 @@ fn unserializable_json_value_shows_cpythons_frames() {
 fn os_path_can_be_the_first_import() {
     let r = run_script("import os.path\nprint(os.path.join('a', 'b'), os.sep)\nfrom os import path\nprint(path.basename('/x/y'))\n", "");
     assert_eq!(r.stdout, "a/b /\ny\n", "{}", r.stderr);
+}
+
+#[test]
+fn socketserver_handle_error_prints_cpythons_report() {
+    let server = r#"import socketserver
+
+
+class Handler(socketserver.StreamRequestHandler):
+    def handle(self):
+        line = self.rfile.readline()
+        print('got', line)
+        self.wfile.write(b'answer: ' + str(int(line)).encode() + b'\n')
+
+
+with socketserver.TCPServer(('127.0.0.1', 24555), Handler) as server:
+    server.handle_request()
+    server.handle_request()
+print('server done')
+"#;
+    let client = r#"import socket
+
+for msg in [b'42\n', b'forty-two\n']:
+    with socket.create_connection(('127.0.0.1', 24555)) as s:
+        s.sendall(msg)
+        print('reply', s.recv(100))
+"#;
+    let script = |name: &str, source: &str| Script {
+        name: name.into(),
+        source: source.into(),
+        stdin: String::new(),
+        forever: false,
+    };
+    let r = run_together(&[script("server.py", server), script("client.py", client)]);
+    assert_eq!(
+        r[1].stdout, "reply b'answer: 42\\n'\nreply b''\n",
+        "{}",
+        r[1].stderr
+    );
+    assert_eq!(
+        r[0].stdout,
+        "got b'42\\n'\ngot b'forty-two\\n'\nserver done\n"
+    );
+    assert_eq!(
+        normalise(&r[0].stderr),
+        traceback(&[
+            "----------------------------------------",
+            "Exception occurred during processing of request from ('127.0.0.1', <eph>)",
+            "Traceback (most recent call last):",
+            "  File \"/usr/lib/python3.11/socketserver.py\", line 317, in _handle_request_noblock",
+            "    self.process_request(request, client_address)",
+            "  File \"/usr/lib/python3.11/socketserver.py\", line 348, in process_request",
+            "    self.finish_request(request, client_address)",
+            "  File \"/usr/lib/python3.11/socketserver.py\", line 361, in finish_request",
+            "    self.RequestHandlerClass(request, client_address, self)",
+            "  File \"/usr/lib/python3.11/socketserver.py\", line 755, in __init__",
+            "    self.handle()",
+            "  File \"server.py\", line 8, in handle",
+            "    self.wfile.write(b'answer: ' + str(int(line)).encode() + b'\\n')",
+            "                                       ^^^^^^^^^",
+            "ValueError: invalid literal for int() with base 10: b'forty-two\\n'",
+            "----------------------------------------",
+        ])
+    );
+    assert_eq!(r[0].code, Some(0));
 }
