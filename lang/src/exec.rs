@@ -235,6 +235,7 @@ impl Vm<'_> {
                 for v in items {
                     s.insert(tri!(self.hash_key(v)));
                 }
+                crate::builtins::set::reorder_like_cpython(&mut s);
                 frame.stack.push(Value::Set(Rc::new(RefCell::new(s))));
             }
             Instr::BuildMap(n) => {

@@ -400,40 +400,15 @@ impl Vm<'_> {
             (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Set(_) | FrozenSet(_), Set(_) | FrozenSet(_)) => {
                 let x = set_items(a);
                 let y = set_items(b);
-                let mut out = crate::value::Set::new();
-                match op {
-                    BinOp::BitOr => {
-                        for k in x.iter().chain(y.iter()) {
-                            out.insert(k.clone());
-                        }
-                    }
-                    BinOp::BitAnd => {
-                        for k in x.iter() {
-                            if y.contains(k) {
-                                out.insert(k.clone());
-                            }
-                        }
-                    }
-                    BinOp::Sub => {
-                        for k in x.iter() {
-                            if !y.contains(k) {
-                                out.insert(k.clone());
-                            }
-                        }
-                    }
-                    _ => {
-                        for k in x.iter() {
-                            if !y.contains(k) {
-                                out.insert(k.clone());
-                            }
-                        }
-                        for k in y.iter() {
-                            if !x.contains(k) {
-                                out.insert(k.clone());
-                            }
-                        }
-                    }
-                }
+                // CPython's construction order for each operator (see builtins::set).
+                let mut out = match op {
+                    BinOp::BitOr => crate::builtins::set::union(&x, &y),
+                    BinOp::BitAnd => crate::builtins::set::intersection(&x, &y),
+                    BinOp::Sub => crate::builtins::set::difference(&x, &y),
+                    _ if inplace => crate::builtins::set::symmetric_difference_update(&x, &y),
+                    _ => crate::builtins::set::symmetric_difference(&x, &y),
+                };
+                crate::builtins::set::reorder_like_cpython(&mut out);
                 match a {
                     Set(s) if inplace => {
                         *s.borrow_mut() = out;
@@ -512,8 +487,15 @@ impl Vm<'_> {
         match (a, b) {
             (Value::Instance(i), _) if i.class.lookup("__eq__").is_some() => {
                 let m = i.class.lookup("__eq__").expect("__eq__");
-                if let Value::Native(_) = m {
-                    return Ok(values_equal(a, b));
+                if let Value::Native(n) = &m {
+                    if n.owner == "object" || i.exc().is_some() {
+                        return Ok(values_equal(a, b));
+                    }
+                    let r = (n.func)(self, crate::builtins::Args::new(vec![a.clone(), b.clone()]))?;
+                    if matches!(r, Value::NotImplemented) {
+                        return Ok(a.is(b));
+                    }
+                    return self.truthy(&r);
                 }
                 let r = self.call(&m, vec![a.clone(), b.clone()])?;
                 if matches!(r, Value::NotImplemented) {
@@ -829,9 +811,6 @@ impl Vm<'_> {
                     return Ok(v);
                 }
                 if name == "__dict__" {
-                if c.builtin && dunder_supported(&c.name, name) {
-                    return Ok(dunder_native(name));
-                }
                     return Ok(Value::Dict(m.globals.clone()));
                 }
                 let candidates: Vec<String> =
@@ -850,15 +829,15 @@ impl Vm<'_> {
                 if let Some(v) = self.special_attr(obj, name)? {
                     return Ok(v);
                 }
+                if c.builtin && dunder_supported(&c.name, name) {
+                    return Ok(dunder_native(name));
+                }
                 let mut candidates = Vec::new();
                 for k in c.mro.borrow().iter() {
                     candidates.extend(k.dict.borrow().keys().map(|k| k.to_string()));
                 }
                 Err(attr_error_with(
                     format!("type object '{}' has no attribute '{name}'", c.name),
-                if dunder_supported(&cls.name, name) {
-                    return Ok(Value::BoundMethod(Rc::new(BoundMethod { receiver: obj.clone(), func: dunder_native(name) })));
-                }
                     name,
                     obj,
                     &candidates,
@@ -876,6 +855,9 @@ impl Vm<'_> {
                     if let Some(v) = f.dict.borrow().get(name) {
                         return Ok(v.clone());
                     }
+                }
+                if dunder_supported(&cls.name, name) {
+                    return Ok(Value::BoundMethod(Rc::new(BoundMethod { receiver: obj.clone(), func: dunder_native(name) })));
                 }
                 let mut candidates = Vec::new();
                 for k in cls.mro.borrow().iter() {
@@ -1327,7 +1309,30 @@ impl Vm<'_> {
                     Ok(())
                 }
                 Value::Slice(s) => {
-                    let items = crate::builtins::arg_bytes_like(&v)?;
+                    let items = match &v {
+                        Value::Bytes(_) | Value::ByteArray(_) => crate::builtins::arg_bytes_like(&v)?,
+                        Value::Int(_) | Value::Str(_) | Value::None | Value::Float(_) => {
+                            return Err(type_error(format!(
+                                "can assign only bytes, buffers, or iterables of ints in range(0, 256)"
+                            )))
+                        }
+                        other => {
+                            let mut out = Vec::new();
+                            for x in self.iterate(other)? {
+                                match x.as_i64() {
+                                    Some(n) if (0..256).contains(&n) => out.push(n as u8),
+                                    Some(_) => return Err(value_error("byte must be in range(0, 256)")),
+                                    None => {
+                                        return Err(type_error(format!(
+                                            "'{}' object cannot be interpreted as an integer",
+                                            x.type_name()
+                                        )))
+                                    }
+                                }
+                            }
+                            out
+                        }
+                    };
                     let len = b.borrow().len();
                     let (start, stop, _, _) = slice_indices(self, s, len)?;
                     b.borrow_mut().splice(start as usize..stop.max(start) as usize, items);
@@ -1385,6 +1390,10 @@ impl Vm<'_> {
                     Some(_) => Ok(()),
                     None => Err(crate::exc::key_error(idx.clone())),
                 }
+            }
+            Value::ByteArray(_) => {
+                let m = types().bytearray.lookup("__delitem__").expect("bytearray.__delitem__");
+                self.call(&m, vec![obj.clone(), idx.clone()]).map(|_| ())
             }
             Value::Instance(i) => match i.class.lookup("__delitem__") {
                 Some(m) => self.call(&m, vec![obj.clone(), idx.clone()]).map(|_| ()),
@@ -1679,7 +1688,7 @@ impl Vm<'_> {
             Value::None | Value::Bool(_) | Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Str(_) | Value::Bytes(_) => {
                 repr_plain(v)
             }
-            Value::ByteArray(b) => format!("bytearray({})", bytes_repr(&b.borrow())),
+            Value::ByteArray(b) => crate::text::repr::bytearray_repr(&b.borrow()),
             Value::List(l) => {
                 if self.repr_enter(v) {
                     return Ok("[...]".into());
@@ -1938,6 +1947,14 @@ pub fn norm_index(i: i64, len: usize) -> Option<usize> {
 }
 
 fn int_binop(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
+    if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+        match op {
+            BinOp::BitAnd => return Ok(Value::Bool(*x & *y)),
+            BinOp::BitOr => return Ok(Value::Bool(*x | *y)),
+            BinOp::BitXor => return Ok(Value::Bool(*x ^ *y)),
+            _ => {}
+        }
+    }
     if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
         if let Some(v) = int_fast(op, x, y) {
             return Ok(v);

@@ -82,4 +82,5 @@ golden!(
     protocols,
     float_hex,
     set_order,
+    builtin_ops,
 );
