@@ -106,6 +106,10 @@ pub fn python_source(name: &str) -> Option<PySource> {
         ),
         "types" => ("/usr/lib/python3.11/types.py", include_str!("py/types.py")),
         "uuid" => ("/usr/lib/python3.11/uuid.py", include_str!("py/uuid.py")),
+        "argparse" => (
+            "/usr/lib/python3.11/argparse.py",
+            include_str!("py/argparse.py"),
+        ),
         _ => return None,
     };
     Some(PySource {
