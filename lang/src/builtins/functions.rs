@@ -99,7 +99,8 @@ pub fn print(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             Some(stream) => vm.write(stream, &out),
             None if crate::modules::socket::is_sockfile(&f) => {
                 // A socket file's write is a host op: no nested call (it may block).
-                return crate::modules::socket::sockfile_write(vm, &f, &out).unwrap_or(Ok(Value::None));
+                return crate::modules::socket::sockfile_write(vm, &f, &out)
+                    .unwrap_or(Ok(Value::None));
             }
             None => {
                 let w = vm.getattr(&f, "write")?;
@@ -349,7 +350,7 @@ fn hash_float(v: f64) -> i64 {
 fn iter(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let a = clinic_args(args, "iter", 1, 2)?;
     if a.len() == 2 {
-        return callable_iterator(&a[0], &a[1]);
+        return callable_iterator(vm, &a[0], &a[1]);
     }
     let [obj] = to_array::<1>(a);
     vm.get_iter(&obj.expect("arg"))
@@ -1082,30 +1083,9 @@ fn abs(vm: &mut Vm, args: Args) -> PyResult<Value> {
     }
 }
 
-/// The state of `iter(callable, sentinel)`; `None` once the sentinel was seen.
-struct CallableIter {
-    state: RefCell<Option<(Value, Value)>>,
-}
-
-const CALLABLE_ITER_METHODS: NativeTable = &[
-    ("__next__", callable_iter_next),
-    ("__iter__", callable_iter_self),
-];
-
-thread_local! {
-    static CALLABLE_ITER: Rc<crate::value::Class> = crate::types::new_class(
-        "callable_iterator",
-        "builtins",
-        vec![types().object.clone()],
-        crate::value::ClassKind::Object,
-        None,
-        CALLABLE_ITER_METHODS,
-        true,
-    );
-}
-
-/// `iter(callable, sentinel)`: an iterator object calling `callable` until `sentinel`.
-fn callable_iterator(func: &Value, sentinel: &Value) -> PyResult<Value> {
+/// `iter(callable, sentinel)`: a generator from `_iterhelp`, so that a `for` loop over it
+/// resumes frames instead of nesting calls and the callable may block (`recv`).
+fn callable_iterator(vm: &mut Vm, func: &Value, sentinel: &Value) -> PyResult<Value> {
     let is_callable = matches!(
         func,
         Value::Function(_) | Value::Native(_) | Value::BoundMethod(_) | Value::Class(_)
@@ -1113,38 +1093,7 @@ fn callable_iterator(func: &Value, sentinel: &Value) -> PyResult<Value> {
     if !is_callable {
         return Err(type_error("iter(v, w): v must be callable"));
     }
-    let st = CallableIter {
-        state: RefCell::new(Some((func.clone(), sentinel.clone()))),
-    };
-    let cls = CALLABLE_ITER.with(|c| c.clone());
-    Ok(Value::Instance(Rc::new(crate::value::Instance::new(
-        cls,
-        crate::value::Payload::Native(Box::new(st)),
-    ))))
-}
-
-/// `next()` of `iter(callable, sentinel)`: call, stop at a value equal to the sentinel.
-/// The call is nested, so a callable that blocks (a socket `recv`) raises RuntimeError.
-fn callable_iter_next(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let this = args.this();
-    let Value::Instance(inst) = &this else {
-        return Err(type_error("expected a callable_iterator"));
-    };
-    let Some(it) = inst.native::<CallableIter>() else {
-        return Err(type_error("expected a callable_iterator"));
-    };
-    let Some((func, sentinel)) = it.state.borrow().clone() else {
-        return Err(crate::exc::stop_iteration(None));
-    };
-    let v = vm.call(&func, vec![])?;
-    if vm.eq(&v, &sentinel)? {
-        *it.state.borrow_mut() = None;
-        return Err(crate::exc::stop_iteration(None));
-    }
-    Ok(v)
-}
-
-/// `iter()` of a callable_iterator is itself.
-fn callable_iter_self(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    Ok(args.this())
+    let helper = vm.import("_iterhelp")?;
+    let f = vm.getattr(&helper, "callable_iter")?;
+    vm.call(&f, vec![func.clone(), sentinel.clone()])
 }

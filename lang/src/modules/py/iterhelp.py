@@ -21,3 +21,12 @@ def zip(*iterables):
             except StopIteration:
                 return
         yield tuple(items)
+
+
+def callable_iter(func, sentinel):
+    """iter(callable, sentinel): `iter(lambda: conn.recv(1024), b'')` may block."""
+    while True:
+        value = func()
+        if value == sentinel:
+            return
+        yield value
