@@ -599,16 +599,14 @@ fn str_rpartition(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 // searching
 
 /// `(sub, start, end)` of find/index/count: the haystack window as a str slice plus its
-/// character offset; `None` when the window is empty because start > len.
+/// character offset; `None` when the window is empty (start past the end, or end < start).
 fn window<'a>(s: &'a PyStr, a: &[Value]) -> PyResult<Option<(&'a str, usize)>> {
     let start = opt_index(a.get(1))?;
     let end = opt_index(a.get(2))?;
     let (st, en) = adjust_indices(start, end, s.char_len());
-    if st > s.char_len() {
+    // A start past the end, or an empty window, matches nothing (not even "").
+    if st > s.char_len() || en < st {
         return Ok(None);
-    }
-    if en < st {
-        return Ok(Some(("", usize::MAX)));
     }
     Ok(Some((s.substr(st, en), st)))
 }
@@ -618,9 +616,6 @@ fn find_impl(s: &PyStr, a: &[Value], rev: bool) -> PyResult<i64> {
     let Some((hay, off)) = window(s, a)? else {
         return Ok(-1);
     };
-    if off == usize::MAX {
-        return Ok(-1);
-    }
     let found = if rev { hay.rfind(sub) } else { hay.find(sub) };
     Ok(match found {
         Some(b) => {
@@ -674,12 +669,9 @@ fn str_count(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this(&mut args, "count")?;
     let a = old_args(args, "str.count", 1, 3)?;
     let sub = must_str(&a[0])?;
-    let Some((hay, off)) = window(&s, &a)? else {
+    let Some((hay, _)) = window(&s, &a)? else {
         return Ok(Value::Int(0));
     };
-    if off == usize::MAX {
-        return Ok(Value::Int(0));
-    }
     let n = if sub.is_empty() {
         hay.chars().count() + 1
     } else {
