@@ -203,6 +203,128 @@ def _strftime(fmt, year, month, day, hour, minute, second, microsecond, tz, dt):
     return ''.join(out)
 
 
+def _strptime(data, fmt):
+    """Parse `data` by `fmt` as CPython's _strptime does for the common directives."""
+    if not isinstance(data, str):
+        raise TypeError("strptime() argument 1 must be str, not %s" % type(data).__name__)
+    if not isinstance(fmt, str):
+        raise TypeError("strptime() argument 2 must be str, not %s" % type(fmt).__name__)
+    year, month, day, hour, minute, second, us = 1900, 1, 1, 0, 0, 0, 0
+    pm = None
+    yday = None
+    i = 0
+    j = 0
+    n = len(data)
+
+    def fail():
+        raise ValueError("time data %r does not match format %r" % (data, fmt))
+
+    def digits(maxlen, minlen=1):
+        nonlocal i
+        k = i
+        while k < n and k - i < maxlen and data[k].isdigit():
+            k += 1
+        if k - i < minlen:
+            fail()
+        v = int(data[i:k])
+        i = k
+        return v
+
+    def name(options):
+        nonlocal i
+        low = data[i:].lower()
+        best = None
+        for idx, opt in enumerate(options):
+            if opt and low.startswith(opt.lower()) and (best is None or len(opt) > len(options[best])):
+                best = idx
+        if best is None:
+            fail()
+        i += len(options[best])
+        return best
+
+    while j < len(fmt):
+        c = fmt[j]
+        if c == '%' and j + 1 < len(fmt):
+            d = fmt[j + 1]
+            j += 2
+            if d == 'Y':
+                year = digits(4, 4)
+            elif d == 'y':
+                v = digits(2, 2)
+                year = v + (2000 if v < 69 else 1900)
+            elif d == 'm':
+                month = digits(2)
+                if not 1 <= month <= 12:
+                    fail()
+            elif d == 'd':
+                day = digits(2)
+                if not 1 <= day <= 31:
+                    fail()
+            elif d == 'H':
+                hour = digits(2)
+                if hour > 23:
+                    fail()
+            elif d == 'I':
+                hour = digits(2)
+                if not 1 <= hour <= 12:
+                    fail()
+            elif d == 'M':
+                minute = digits(2)
+                if minute > 59:
+                    fail()
+            elif d == 'S':
+                second = digits(2)
+                if second > 61:
+                    fail()
+            elif d == 'f':
+                k = i
+                v = digits(6)
+                us = v * 10 ** (6 - (i - k))
+            elif d == 'j':
+                yday = digits(3)
+                if not 1 <= yday <= 366:
+                    fail()
+            elif d == 'b' or d == 'h':
+                month = name(_MONTHNAMES)
+            elif d == 'B':
+                month = name(_FULLMONTHNAMES)
+            elif d == 'a':
+                name(_DAYNAMES)
+            elif d == 'A':
+                name(_FULLDAYNAMES)
+            elif d == 'p':
+                pm = name(['AM', 'PM']) == 1
+            elif d == 'Z':
+                name(['UTC', 'GMT'])
+            elif d == '%':
+                if i < n and data[i] == '%':
+                    i += 1
+                else:
+                    fail()
+            else:
+                raise ValueError("'%s' is a bad directive in format '%s'" % (d, fmt))
+        elif c.isspace():
+            j += 1
+            while i < n and data[i].isspace():
+                i += 1
+        else:
+            if i < n and data[i] == c:
+                i += 1
+                j += 1
+            else:
+                fail()
+    if i < n:
+        raise ValueError("unconverted data remains: %s" % data[i:])
+    if pm is not None and '%I' in fmt:
+        if pm and hour != 12:
+            hour += 12
+        elif not pm and hour == 12:
+            hour = 0
+    if yday is not None and '%m' not in fmt and '%d' not in fmt:
+        month, day = _ord2ymd(_ymd2ord(year, 1, 1) + yday - 1)[1:]
+    return year, month, day, hour, minute, second, us
+
+
 class timedelta:
     def __init__(self, days=0, seconds=0, microseconds=0, milliseconds=0, minutes=0, hours=0, weeks=0):
         if all(isinstance(v, int) for v in (days, seconds, microseconds, milliseconds, minutes, hours, weeks)):
@@ -680,7 +802,8 @@ class datetime(date):
 
     @classmethod
     def strptime(cls, date_string, format):
-        raise NotImplementedError("datetime.strptime is not available in socklab")
+        y, mo, d, h, mi, s, us = _strptime(date_string, format)
+        return cls(y, mo, d, h, mi, s, us)
 
     def date(self):
         return date(self._year, self._month, self._day)
