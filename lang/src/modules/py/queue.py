@@ -69,7 +69,10 @@ class Queue:
                         remaining = endtime - time()
                         if remaining <= 0.0:
                             raise Full
-                        self.not_full.wait(remaining)
+                        # A timed-out wait ends the wait even if the clock reads a hair
+                        # early (host timers can be coarser than the clock).
+                        if not self.not_full.wait(remaining) and self._qsize() >= self.maxsize:
+                            raise Full
             self._put(item)
             self.unfinished_tasks += 1
             self.not_empty.notify()
@@ -90,7 +93,8 @@ class Queue:
                     remaining = endtime - time()
                     if remaining <= 0.0:
                         raise Empty
-                    self.not_empty.wait(remaining)
+                    if not self.not_empty.wait(remaining) and not self._qsize():
+                        raise Empty
             item = self._get()
             self.not_full.notify()
             return item

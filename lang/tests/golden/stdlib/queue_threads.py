@@ -77,3 +77,15 @@ got = []
 while (item := pipe.get()) is not None:
     got.append(item)
 print("consumed", got)
+
+timed = queue.Queue()
+try:
+    timed.get(timeout=0.1)
+except queue.Empty as e:
+    print("empty after timeout", repr(e))
+full = queue.Queue(maxsize=1)
+full.put(0)
+try:
+    full.put(1, timeout=0.05)
+except queue.Full:
+    print("still full after timeout")
