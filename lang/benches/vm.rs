@@ -56,9 +56,17 @@ fn python(src: &str) -> Option<Duration> {
 }
 
 fn main() {
-    println!("{:<38} {:>12} {:>12} {:>8}", "case", "socklab", "CPython", "ratio");
+    println!(
+        "{:<38} {:>12} {:>12} {:>8}",
+        "case", "socklab", "CPython", "ratio"
+    );
     for (name, src) in CASES {
-        let expected = Command::new("python3").arg("-c").arg(src).output().ok().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+        let expected = Command::new("python3")
+            .arg("-c")
+            .arg(src)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
         let ours = best_of(3, || {
             let t = Instant::now();
             let r = run_script(src, "");
@@ -77,7 +85,13 @@ fn main() {
                 py.as_secs_f64() * 1e3,
                 ours.as_secs_f64() / py.as_secs_f64().max(1e-9)
             ),
-            None => println!("{:<38} {:>10.1}ms {:>12} {:>8}", name, ours.as_secs_f64() * 1e3, "n/a", ""),
+            None => println!(
+                "{:<38} {:>10.1}ms {:>12} {:>8}",
+                name,
+                ours.as_secs_f64() * 1e3,
+                "n/a",
+                ""
+            ),
         }
     }
 }

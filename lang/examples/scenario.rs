@@ -10,7 +10,13 @@ fn main() {
     for e in std::fs::read_dir(&dir).expect("dir") {
         let p = e.expect("entry").path();
         if p.is_file() {
-            files.push((p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string(), std::fs::read(&p).expect("read")));
+            files.push((
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("")
+                    .to_string(),
+                std::fs::read(&p).expect("read"),
+            ));
         }
     }
     // A tiny reader for the keys this needs: file, stdin, forever.
@@ -24,11 +30,23 @@ fn main() {
             })
         };
         let Some(file) = get("file") else { continue };
-        let source = files.iter().find(|(n, _)| *n == file).map(|(_, d)| String::from_utf8_lossy(d).into_owned()).unwrap_or_default();
-        scripts.push(Script { name: file, source, stdin: get("stdin").unwrap_or_default(), forever: get("forever").is_some_and(|v| v == "true") });
+        let source = files
+            .iter()
+            .find(|(n, _)| *n == file)
+            .map(|(_, d)| String::from_utf8_lossy(d).into_owned())
+            .unwrap_or_default();
+        scripts.push(Script {
+            name: file,
+            source,
+            stdin: get("stdin").unwrap_or_default(),
+            forever: get("forever").is_some_and(|v| v == "true"),
+        });
     }
     let (results, _) = run_together_files(&scripts, &files);
     for (s, r) in scripts.iter().zip(results) {
-        println!("=== {} (code {:?})\n{}--- stderr\n{}", s.name, r.code, r.stdout, r.stderr);
+        println!(
+            "=== {} (code {:?})\n{}--- stderr\n{}",
+            s.name, r.code, r.stdout, r.stderr
+        );
     }
 }

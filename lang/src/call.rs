@@ -56,7 +56,10 @@ impl Vm<'_> {
 
     fn call_class(&mut self, c: Rc<Class>, args: Args) -> Flow {
         let Some(new) = c.native_new() else {
-            return Flow::Raise(type_error(format!("cannot create '{}' instances", c.name)), false);
+            return Flow::Raise(
+                type_error(format!("cannot create '{}' instances", c.name)),
+                false,
+            );
         };
         if c.builtin {
             let mut pos = Vec::with_capacity(args.pos.len() + 1);
@@ -69,7 +72,13 @@ impl Vm<'_> {
         let mut pos = Vec::with_capacity(args.pos.len() + 1);
         pos.push(Value::Class(c.clone()));
         pos.extend(args.pos.iter().cloned());
-        let inst = match new(self, Args { pos, kw: args.kw.clone() }) {
+        let inst = match new(
+            self,
+            Args {
+                pos,
+                kw: args.kw.clone(),
+            },
+        ) {
             Ok(v) => v,
             Err(e) => return Flow::Raise(e, false),
         };
@@ -91,7 +100,10 @@ impl Vm<'_> {
                 }
             }
             Some(Value::Native(n)) => {
-                let is_object_init = std::ptr::eq(n.func as *const (), crate::builtins::object::object_init as *const ());
+                let is_object_init = std::ptr::eq(
+                    n.func as *const (),
+                    crate::builtins::object::object_init as *const (),
+                );
                 if is_object_init {
                     if !args.pos.is_empty() || !args.kw.is_empty() {
                         // object.__init__ with arguments and no __init__ of the class's own.
@@ -162,7 +174,11 @@ impl Vm<'_> {
         let posonly = code.posonly as usize;
         let mut pos = args.pos;
         let npos = pos.len();
-        let extra = if npos > argc { pos.split_off(argc) } else { Vec::new() };
+        let extra = if npos > argc {
+            pos.split_off(argc)
+        } else {
+            Vec::new()
+        };
         if !extra.is_empty() && !code.has_varargs {
             let ndef = f.defaults.len();
             let kwgiven = args
@@ -173,7 +189,11 @@ impl Vm<'_> {
             let takes = if ndef > 0 {
                 format!("from {} to {} positional arguments", argc - ndef, argc)
             } else {
-                format!("{} positional argument{}", argc, if argc == 1 { "" } else { "s" })
+                format!(
+                    "{} positional argument{}",
+                    argc,
+                    if argc == 1 { "" } else { "s" }
+                )
             };
             let given = if kwgiven > 0 {
                 format!(
@@ -202,23 +222,30 @@ impl Vm<'_> {
             None
         };
         for (k, v) in args.kw {
-            let idx = code.varnames[posonly..argc + kwonly].iter().position(|n| *n == k).map(|i| i + posonly);
+            let idx = code.varnames[posonly..argc + kwonly]
+                .iter()
+                .position(|n| *n == k)
+                .map(|i| i + posonly);
             match idx {
                 Some(i) => {
                     if frame.locals[i].is_some() {
-                        return Err(type_error(format!("{q}() got multiple values for argument '{k}'")));
+                        return Err(type_error(format!(
+                            "{q}() got multiple values for argument '{k}'"
+                        )));
                     }
                     frame.locals[i] = Some(v);
                 }
                 None => match &kwdict {
                     Some(d) => d.borrow_mut().insert(Key(Value::str(&*k)), v),
                     None => {
-                        if code.varnames[..posonly].iter().any(|n| *n == k) {
+                        if code.varnames[..posonly].contains(&k) {
                             return Err(type_error(format!(
                                 "{q}() got some positional-only arguments passed as keyword arguments: '{k}'"
                             )));
                         }
-                        return Err(type_error(format!("{q}() got an unexpected keyword argument '{k}'")));
+                        return Err(type_error(format!(
+                            "{q}() got an unexpected keyword argument '{k}'"
+                        )));
                     }
                 },
             }
@@ -286,7 +313,11 @@ impl Vm<'_> {
                 .collect(),
             _ => Vec::new(),
         };
-        let closure = code.free_sources.iter().map(|&i| frame.cells[i as usize].clone()).collect();
+        let closure = code
+            .free_sources
+            .iter()
+            .map(|&i| frame.cells[i as usize].clone())
+            .collect();
         let doc = code.consts.first().and_then(|c| match c {
             Value::Str(s) if code.has_docstring => Some(Rc::from(s.as_str())),
             _ => None,
@@ -329,7 +360,10 @@ impl Vm<'_> {
                         Ok(f) => {
                             if name.contains('.') {
                                 return Flow::Raise(
-                                    new_exc("ModuleNotFoundError", format!("No module named '{name}'")),
+                                    new_exc(
+                                        "ModuleNotFoundError",
+                                        format!("No module named '{name}'"),
+                                    ),
                                     false,
                                 );
                             }
@@ -396,7 +430,10 @@ impl Vm<'_> {
                     _ => Err(crate::exc::runtime_error("import suspended")),
                 }
             }
-            None => Err(new_exc("ModuleNotFoundError", format!("No module named '{name}'"))),
+            None => Err(new_exc(
+                "ModuleNotFoundError",
+                format!("No module named '{name}'"),
+            )),
         }
     }
 
@@ -404,23 +441,39 @@ impl Vm<'_> {
     /// from the file area (a lesson's `framing.py` beside its server).
     fn module_source(&mut self, name: &str) -> Option<ModuleSource> {
         if let Some(s) = crate::modules::python_source(name) {
-            return Some(ModuleSource { filename: s.filename.to_string(), source: s.source.to_string(), hidden: s.hidden });
+            return Some(ModuleSource {
+                filename: s.filename.to_string(),
+                source: s.source.to_string(),
+                hidden: s.hidden,
+            });
         }
         let file = format!("{name}.py");
         let data = self.host.read_file(&file).ok()?;
         let text = String::from_utf8_lossy(&data).into_owned();
-        Some(ModuleSource { filename: file, source: text, hidden: false })
+        Some(ModuleSource {
+            filename: file,
+            source: text,
+            hidden: false,
+        })
     }
 
     fn python_module_frame(&mut self, name: &str, src: &ModuleSource) -> PyResult<Box<Frame>> {
-        let code = crate::compile::compile_source(&src.source, &src.filename, src.hidden).map_err(|e| {
-            if src.hidden {
-                crate::exc::runtime_error(format!("internal module {name}: {e}"))
-            } else {
-                new_exc("SyntaxError", e.msg.trim_start_matches("SyntaxError: ").to_string())
-            }
-        })?;
-        self.sources.insert(Rc::from(&*src.filename), Rc::new(src.source.lines().map(String::from).collect()));
+        let code = crate::compile::compile_source(&src.source, &src.filename, src.hidden).map_err(
+            |e| {
+                if src.hidden {
+                    crate::exc::runtime_error(format!("internal module {name}: {e}"))
+                } else {
+                    new_exc(
+                        "SyntaxError",
+                        e.msg.trim_start_matches("SyntaxError: ").to_string(),
+                    )
+                }
+            },
+        )?;
+        self.sources.insert(
+            Rc::from(&*src.filename),
+            Rc::new(src.source.lines().map(String::from).collect()),
+        );
         let (module, globals) = new_module(name);
         self.modules.insert(Rc::from(name), module.clone());
         Ok(self.module_frame(code, module, globals))
@@ -438,7 +491,10 @@ struct ModuleSource {
 pub fn new_module(name: &str) -> (Value, crate::value::Globals) {
     let globals = Rc::new(RefCell::new(Dict::new()));
     globals.borrow_mut().set_str("__name__", Value::str(name));
-    let m = Value::Module(Rc::new(Module { name: Rc::from(name), globals: globals.clone() }));
+    let m = Value::Module(Rc::new(Module {
+        name: Rc::from(name),
+        globals: globals.clone(),
+    }));
     (m, globals)
 }
 

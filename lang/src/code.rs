@@ -210,6 +210,9 @@ pub enum CodeKind {
 impl Code {
     /// The line of the instruction at `pc`.
     pub fn line_at(&self, pc: usize) -> u32 {
-        self.spans.get(pc).map(|s| s.line).unwrap_or(self.first_line)
+        self.spans
+            .get(pc)
+            .map(|s| s.line)
+            .unwrap_or(self.first_line)
     }
 }

@@ -21,7 +21,11 @@ pub struct CompileError {
 }
 
 /// Parse and compile a module. The error is the text CPython prints (syntax errors).
-pub fn compile_source(source: &str, filename: &str, hidden: bool) -> Result<Rc<Code>, CompileError> {
+pub fn compile_source(
+    source: &str,
+    filename: &str,
+    hidden: bool,
+) -> Result<Rc<Code>, CompileError> {
     let module = crate::parser::parse(source, filename).map_err(|e| CompileError {
         line: e.line,
         msg: format!("{}: {}", e.kind.name(), e.msg),
@@ -31,11 +35,20 @@ pub fn compile_source(source: &str, filename: &str, hidden: bool) -> Result<Rc<C
 }
 
 /// Compile a parsed module.
-pub fn compile_module(module: &Module, source: &str, filename: &str, hidden: bool) -> Result<Rc<Code>, CompileError> {
+pub fn compile_module(
+    module: &Module,
+    source: &str,
+    filename: &str,
+    hidden: bool,
+) -> Result<Rc<Code>, CompileError> {
     let mut an = Analyzer::default();
-    an.scopes.push(ScopeInfo { kind: Kind::Module, ..Default::default() });
+    an.scopes.push(ScopeInfo {
+        kind: Kind::Module,
+        ..Default::default()
+    });
     an.visit_stmts(0, &module.body);
-    an.resolve(0, &[]).map_err(|(line, msg)| syntax_error(source, filename, line, &msg))?;
+    an.resolve(0, &[])
+        .map_err(|(line, msg)| syntax_error(source, filename, line, &msg))?;
     let lines: Vec<Vec<char>> = source.lines().map(|l| l.chars().collect()).collect();
     let mut c = Compiler {
         filename: Rc::from(filename),
@@ -46,7 +59,8 @@ pub fn compile_module(module: &Module, source: &str, filename: &str, hidden: boo
         lines,
     };
     c.push_unit(0, "<module>", "<module>".into(), CodeKind::Module);
-    c.compile_body(&module.body).map_err(|(line, msg)| syntax_error(source, filename, line, &msg))?;
+    c.compile_body(&module.body)
+        .map_err(|(line, msg)| syntax_error(source, filename, line, &msg))?;
     let end = SpanInfo::default();
     c.emit_const(Value::None, end);
     c.emit(Instr::ReturnValue, end);
@@ -54,10 +68,19 @@ pub fn compile_module(module: &Module, source: &str, filename: &str, hidden: boo
 }
 
 fn syntax_error(source: &str, filename: &str, line: u32, msg: &str) -> CompileError {
-    let text = source.lines().nth(line.saturating_sub(1) as usize).unwrap_or("");
+    let text = source
+        .lines()
+        .nth(line.saturating_sub(1) as usize)
+        .unwrap_or("");
     let stripped = text.trim();
-    let rendered = format!("  File \"{filename}\", line {line}\n    {stripped}\n    ^^^^^^^^\nSyntaxError: {msg}\n");
-    CompileError { line, msg: format!("SyntaxError: {msg}"), rendered }
+    let rendered = format!(
+        "  File \"{filename}\", line {line}\n    {stripped}\n    ^^^^^^^^\nSyntaxError: {msg}\n"
+    );
+    CompileError {
+        line,
+        msg: format!("SyntaxError: {msg}"),
+        rendered,
+    }
 }
 
 type CResult<T> = Result<T, (u32, String)>;
@@ -113,7 +136,11 @@ fn addr<T>(t: &T) -> usize {
 impl Analyzer {
     fn new_scope(&mut self, parent: usize, kind: Kind, node: usize, line: u32) -> usize {
         let id = self.scopes.len();
-        self.scopes.push(ScopeInfo { kind, line, ..Default::default() });
+        self.scopes.push(ScopeInfo {
+            kind,
+            line,
+            ..Default::default()
+        });
         self.scopes[parent].children.push(id);
         self.by_node.insert(node, id);
         id
@@ -180,7 +207,12 @@ impl Analyzer {
                 self.visit_stmts(s, body);
                 self.visit_stmts(s, orelse);
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 self.visit_expr(s, iter);
                 self.visit_target(s, target);
                 self.visit_stmts(s, body);
@@ -202,7 +234,13 @@ impl Analyzer {
                 self.add_params(f, &fd.params);
                 self.visit_stmts(f, &fd.body);
             }
-            StmtKind::ClassDef { name, bases, keywords, body, decorators } => {
+            StmtKind::ClassDef {
+                name,
+                bases,
+                keywords,
+                body,
+                decorators,
+            } => {
                 for d in decorators {
                     self.visit_expr(s, d);
                 }
@@ -216,7 +254,12 @@ impl Analyzer {
                 let c = self.new_scope(s, Kind::Class, addr(st), st.span.line);
                 self.visit_stmts(c, body);
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 self.visit_stmts(s, body);
                 for h in handlers {
                     if let Some(k) = &h.kind {
@@ -249,7 +292,10 @@ impl Analyzer {
             }
             StmtKind::Import(aliases) => {
                 for a in aliases {
-                    let bound = a.asname.clone().unwrap_or_else(|| a.name.split('.').next().unwrap_or("").to_string());
+                    let bound = a
+                        .asname
+                        .clone()
+                        .unwrap_or_else(|| a.name.split('.').next().unwrap_or("").to_string());
                     self.scopes[s].assign(&bound);
                 }
             }
@@ -353,7 +399,11 @@ impl Analyzer {
                     self.visit_expr(s, x);
                 }
             }
-            ExprKind::Call { func, args, keywords } => {
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => {
                 self.visit_expr(s, func);
                 for a in args {
                     self.visit_expr(s, a);
@@ -372,7 +422,9 @@ impl Analyzer {
                     self.visit_expr(s, v);
                 }
             }
-            ExprKind::Compare { left, comparators, .. } => {
+            ExprKind::Compare {
+                left, comparators, ..
+            } => {
                 self.visit_expr(s, left);
                 for c in comparators {
                     self.visit_expr(s, c);
@@ -389,17 +441,28 @@ impl Analyzer {
                 self.add_params(f, params);
                 self.visit_expr(f, body);
             }
-            ExprKind::ListComp { elt, generators } | ExprKind::SetComp { elt, generators } | ExprKind::GeneratorExp { elt, generators } => {
+            ExprKind::ListComp { elt, generators }
+            | ExprKind::SetComp { elt, generators }
+            | ExprKind::GeneratorExp { elt, generators } => {
                 self.visit_comprehension(s, e, generators, &[elt]);
             }
-            ExprKind::DictComp { key, value, generators } => {
+            ExprKind::DictComp {
+                key,
+                value,
+                generators,
+            } => {
                 self.visit_comprehension(s, e, generators, &[key, value]);
             }
             ExprKind::NamedExpr { target, value } => {
                 self.visit_expr(s, value);
                 // Binds in the nearest enclosing non-comprehension scope.
                 let mut t = s;
-                while self.scopes[t].params.first().map(|p| p == ".0").unwrap_or(false) {
+                while self.scopes[t]
+                    .params
+                    .first()
+                    .map(|p| p == ".0")
+                    .unwrap_or(false)
+                {
                     t = self.parent_of(t);
                 }
                 self.scopes[t].assign(target);
@@ -432,7 +495,10 @@ impl Analyzer {
     }
 
     fn parent_of(&self, id: usize) -> usize {
-        self.scopes.iter().position(|sc| sc.children.contains(&id)).unwrap_or(0)
+        self.scopes
+            .iter()
+            .position(|sc| sc.children.contains(&id))
+            .unwrap_or(0)
     }
 
     /// Decide locals, cells and free variables (CPython's rules; class scopes are not
@@ -454,7 +520,10 @@ impl Analyzer {
         for n in self.scopes[id].nonlocals.clone() {
             let found = env.iter().any(|&e| self.scopes[e].local_set.contains(&n));
             if !found {
-                return Err((self.scopes[id].line, format!("no binding for nonlocal '{n}' found")));
+                return Err((
+                    self.scopes[id].line,
+                    format!("no binding for nonlocal '{n}' found"),
+                ));
             }
         }
         let mut child_env: Vec<usize> = env.to_vec();
@@ -485,7 +554,10 @@ impl Analyzer {
                 if local || sc.globals.contains(&n) {
                     continue;
                 }
-                if kind == Kind::Class && sc.assigned_set.contains(&n) && !children.iter().any(|&c| self.scopes[c].frees.contains(&n)) {
+                if kind == Kind::Class
+                    && sc.assigned_set.contains(&n)
+                    && !children.iter().any(|&c| self.scopes[c].frees.contains(&n))
+                {
                     continue;
                 }
                 let in_env = env.iter().any(|&e| self.scopes[e].local_set.contains(&n));
@@ -514,7 +586,11 @@ impl Analyzer {
 // code generation
 
 enum FBlock<'a> {
-    Loop { is_for: bool, cont: usize, breaks: Vec<usize> },
+    Loop {
+        is_for: bool,
+        cont: usize,
+        breaks: Vec<usize>,
+    },
     Try,
     Finally(&'a [Stmt]),
     FinallyHandler,
@@ -559,7 +635,14 @@ enum NameOp {
 }
 
 fn sp(s: Span) -> SpanInfo {
-    SpanInfo { line: s.line, col: s.col, end_line: s.end_line, end_col: s.end_col, anchor_left: 0, anchor_right: 0 }
+    SpanInfo {
+        line: s.line,
+        col: s.col,
+        end_line: s.end_line,
+        end_col: s.end_col,
+        anchor_left: 0,
+        anchor_right: 0,
+    }
 }
 
 impl<'a> Compiler<'a> {
@@ -617,11 +700,19 @@ impl<'a> Compiler<'a> {
         }
         // Free variables come from the enclosing unit's cells.
         let free_sources = match self.units.last() {
-            Some(parent) => sc.frees.iter().map(|n| parent.cell_index.get(n).copied().unwrap_or(0)).collect(),
+            Some(parent) => sc
+                .frees
+                .iter()
+                .map(|n| parent.cell_index.get(n).copied().unwrap_or(0))
+                .collect(),
             None => Vec::new(),
         };
         let name_values = u.names.iter().map(|n| Value::str(&**n)).collect();
-        let gcache = u.names.iter().map(|_| std::cell::Cell::new(crate::code::GlobalCache::default())).collect();
+        let gcache = u
+            .names
+            .iter()
+            .map(|_| std::cell::Cell::new(crate::code::GlobalCache::default()))
+            .collect();
         Rc::new(Code {
             name: u.name,
             qualname: Rc::from(u.qualname.as_str()),
@@ -800,7 +891,9 @@ impl<'a> Compiler<'a> {
                     self.compile_store(t)?;
                 }
             }
-            StmtKind::AugAssign { target, op, value } => self.compile_augassign(target, *op, value, s)?,
+            StmtKind::AugAssign { target, op, value } => {
+                self.compile_augassign(target, *op, value, s)?
+            }
             StmtKind::AnnAssign { target, value, .. } => {
                 if let Some(v) = value {
                     self.compile_expr(v)?;
@@ -827,10 +920,16 @@ impl<'a> Compiler<'a> {
                 let start = self.here();
                 self.compile_expr(test)?;
                 let jf = self.emit(Instr::PopJumpIfFalse(0), sp(test.span));
-                self.unit().fblocks.push(FBlock::Loop { is_for: false, cont: start, breaks: Vec::new() });
+                self.unit().fblocks.push(FBlock::Loop {
+                    is_for: false,
+                    cont: start,
+                    breaks: Vec::new(),
+                });
                 self.compile_body(body)?;
                 self.emit(Instr::Jump(start as u32), s);
-                let Some(FBlock::Loop { breaks, .. }) = self.unit().fblocks.pop() else { unreachable!() };
+                let Some(FBlock::Loop { breaks, .. }) = self.unit().fblocks.pop() else {
+                    unreachable!()
+                };
                 let h = self.here();
                 self.patch(jf, h);
                 self.compile_body(orelse)?;
@@ -839,16 +938,27 @@ impl<'a> Compiler<'a> {
                     self.patch(b, end);
                 }
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 self.compile_expr(iter)?;
                 self.emit(Instr::GetIter, sp(iter.span));
                 let start = self.here();
                 let fi = self.emit(Instr::ForIter(0), sp(iter.span));
                 self.compile_store(target)?;
-                self.unit().fblocks.push(FBlock::Loop { is_for: true, cont: start, breaks: Vec::new() });
+                self.unit().fblocks.push(FBlock::Loop {
+                    is_for: true,
+                    cont: start,
+                    breaks: Vec::new(),
+                });
                 self.compile_body(body)?;
                 self.emit(Instr::Jump(start as u32), s);
-                let Some(FBlock::Loop { breaks, .. }) = self.unit().fblocks.pop() else { unreachable!() };
+                let Some(FBlock::Loop { breaks, .. }) = self.unit().fblocks.pop() else {
+                    unreachable!()
+                };
                 let h = self.here();
                 self.patch(fi, h);
                 self.compile_body(orelse)?;
@@ -874,8 +984,19 @@ impl<'a> Compiler<'a> {
                 self.emit(Instr::ReturnValue, s);
             }
             StmtKind::FunctionDef(fd) => self.compile_funcdef(fd, s)?,
-            StmtKind::ClassDef { name, bases, body, decorators, .. } => self.compile_classdef(st, name, bases, body, decorators, s)?,
-            StmtKind::Try { body, handlers, orelse, finalbody } => self.compile_try(body, handlers, orelse, finalbody, s)?,
+            StmtKind::ClassDef {
+                name,
+                bases,
+                body,
+                decorators,
+                ..
+            } => self.compile_classdef(st, name, bases, body, decorators, s)?,
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => self.compile_try(body, handlers, orelse, finalbody, s)?,
             StmtKind::Raise { exc, cause } => {
                 let n = match (exc, cause) {
                     (None, _) => 0,
@@ -974,7 +1095,13 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn compile_augassign(&mut self, target: &'a Expr, op: BinOp, value: &'a Expr, s: SpanInfo) -> CResult<()> {
+    fn compile_augassign(
+        &mut self,
+        target: &'a Expr,
+        op: BinOp,
+        value: &'a Expr,
+        s: SpanInfo,
+    ) -> CResult<()> {
         match &target.kind {
             ExprKind::Name(n) => {
                 self.load_name(n, sp(target.span));
@@ -1002,7 +1129,12 @@ impl<'a> Compiler<'a> {
                 self.emit(Instr::Rot3, s);
                 self.emit(Instr::StoreSubscr, sp(target.span));
             }
-            _ => return Err((target.span.line, "'expression' is an illegal expression for augmented assignment".into())),
+            _ => {
+                return Err((
+                    target.span.line,
+                    "'expression' is an illegal expression for augmented assignment".into(),
+                ))
+            }
         }
         Ok(())
     }
@@ -1022,7 +1154,9 @@ impl<'a> Compiler<'a> {
                 self.emit(Instr::StoreSubscr, s);
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
-                let star = items.iter().position(|i| matches!(i.kind, ExprKind::Starred(_)));
+                let star = items
+                    .iter()
+                    .position(|i| matches!(i.kind, ExprKind::Starred(_)));
                 match star {
                     Some(p) => {
                         let after = items.len() - p - 1;
@@ -1047,7 +1181,12 @@ impl<'a> Compiler<'a> {
 
     /// Emit the cleanup of the fblocks being left. `to_loop`: stop at the innermost
     /// loop (break/continue); `None` = everything (return, value on TOS if `has_value`).
-    fn unwind_fblocks(&mut self, to_loop: Option<bool>, has_value: bool, s: SpanInfo) -> CResult<Option<usize>> {
+    fn unwind_fblocks(
+        &mut self,
+        to_loop: Option<bool>,
+        has_value: bool,
+        s: SpanInfo,
+    ) -> CResult<Option<usize>> {
         let mut i = self.unit().fblocks.len();
         while i > 0 {
             i -= 1;
@@ -1100,8 +1239,20 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_break_continue(&mut self, is_break: bool, s: SpanInfo) -> CResult<()> {
-        let Some(idx) = self.unit().fblocks.iter().rposition(|f| matches!(f, FBlock::Loop { .. })) else {
-            return Err((s.line, if is_break { "'break' outside loop".into() } else { "'continue' not properly in loop".into() }));
+        let Some(idx) = self
+            .unit()
+            .fblocks
+            .iter()
+            .rposition(|f| matches!(f, FBlock::Loop { .. }))
+        else {
+            return Err((
+                s.line,
+                if is_break {
+                    "'break' outside loop".into()
+                } else {
+                    "'continue' not properly in loop".into()
+                },
+            ));
         };
         let _ = idx;
         let li = self.unwind_fblocks(Some(true), false, s)?.expect("loop");
@@ -1135,7 +1286,12 @@ impl<'a> Compiler<'a> {
     /// Push defaults/kwdefaults for a parameter list; returns the MakeFunction flags.
     fn compile_defaults(&mut self, p: &'a Params, s: SpanInfo) -> CResult<u32> {
         let mut flags = 0;
-        let defaults: Vec<&'a Expr> = p.posonly.iter().chain(p.args.iter()).filter_map(|a| a.default.as_ref()).collect();
+        let defaults: Vec<&'a Expr> = p
+            .posonly
+            .iter()
+            .chain(p.args.iter())
+            .filter_map(|a| a.default.as_ref())
+            .collect();
         if !defaults.is_empty() {
             for d in &defaults {
                 self.compile_expr(d)?;
@@ -1143,7 +1299,11 @@ impl<'a> Compiler<'a> {
             self.emit(Instr::BuildTuple(defaults.len() as u32), s);
             flags |= 1;
         }
-        let kwd: Vec<(&'a String, &'a Expr)> = p.kwonly.iter().filter_map(|a| a.default.as_ref().map(|d| (&a.name, d))).collect();
+        let kwd: Vec<(&'a String, &'a Expr)> = p
+            .kwonly
+            .iter()
+            .filter_map(|a| a.default.as_ref().map(|d| (&a.name, d)))
+            .collect();
         if !kwd.is_empty() {
             for (n, d) in &kwd {
                 self.emit_const(Value::str(n.as_str()), s);
@@ -1184,12 +1344,19 @@ impl<'a> Compiler<'a> {
         if let Some(doc) = &fd.doc {
             self.unit().consts.push(Value::str(doc.as_str()));
             self.unit().has_docstring = true;
-            if let Some(StmtKind::Expr(Expr { kind: ExprKind::Constant(Constant::Str(_)), .. })) = body.first().map(|s| &s.kind) {
+            if let Some(StmtKind::Expr(Expr {
+                kind: ExprKind::Constant(Constant::Str(_)),
+                ..
+            })) = body.first().map(|s| &s.kind)
+            {
                 body = &body[1..];
             }
         }
         self.compile_body(body)?;
-        let end = SpanInfo { line: self.last_line(), ..Default::default() };
+        let end = SpanInfo {
+            line: self.last_line(),
+            ..Default::default()
+        };
         self.emit_const(Value::None, end);
         self.emit(Instr::ReturnValue, end);
         let code = self.pop_unit(0, 0, false);
@@ -1224,7 +1391,10 @@ impl<'a> Compiler<'a> {
         let qual = self.qualname_for(name);
         self.push_unit(scope, name, qual, CodeKind::Class);
         self.compile_body(body)?;
-        let end = SpanInfo { line: self.last_line(), ..Default::default() };
+        let end = SpanInfo {
+            line: self.last_line(),
+            ..Default::default()
+        };
         self.emit_const(Value::None, end);
         self.emit(Instr::ReturnValue, end);
         let code = self.pop_unit(0, 0, false);
@@ -1327,7 +1497,12 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn compile_with(&mut self, items: &'a [WithItem], body: &'a [Stmt], s: SpanInfo) -> CResult<()> {
+    fn compile_with(
+        &mut self,
+        items: &'a [WithItem],
+        body: &'a [Stmt],
+        s: SpanInfo,
+    ) -> CResult<()> {
         let Some((first, rest)) = items.split_first() else {
             return self.compile_body(body);
         };
@@ -1381,10 +1556,15 @@ impl<'a> Compiler<'a> {
 
     fn binop_span(&self, e: &Expr, left: &Expr, right: &Expr) -> SpanInfo {
         let mut s = sp(e.span);
-        if e.span.line != e.span.end_line || left.span.end_line != e.span.line || right.span.line != e.span.line {
+        if e.span.line != e.span.end_line
+            || left.span.end_line != e.span.line
+            || right.span.line != e.span.line
+        {
             return s;
         }
-        let Some(line) = self.lines.get(e.span.line.saturating_sub(1) as usize) else { return s };
+        let Some(line) = self.lines.get(e.span.line.saturating_sub(1) as usize) else {
+            return s;
+        };
         let mut i = left.span.end_col as usize;
         let stop = right.span.col as usize;
         while i < stop && i < line.len() {
@@ -1452,7 +1632,9 @@ impl<'a> Compiler<'a> {
                     self.emit(Instr::BuildMap(pairs.len() as u32), s);
                 }
             }
-            ExprKind::Starred(_) => return Err((e.span.line, "can't use starred expression here".into())),
+            ExprKind::Starred(_) => {
+                return Err((e.span.line, "can't use starred expression here".into()))
+            }
             ExprKind::Attribute { value, attr } => {
                 self.compile_expr(value)?;
                 let i = self.name_idx(attr);
@@ -1488,7 +1670,11 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            ExprKind::Call { func, args, keywords } => self.compile_call(e, func, args, keywords)?,
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => self.compile_call(e, func, args, keywords)?,
             ExprKind::BinOp { left, op, right } => {
                 self.compile_expr(left)?;
                 self.compile_expr(right)?;
@@ -1516,7 +1702,11 @@ impl<'a> Compiler<'a> {
                     self.patch(p, end);
                 }
             }
-            ExprKind::Compare { left, ops, comparators } => {
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } => {
                 self.compile_expr(left)?;
                 if ops.len() == 1 {
                     self.compile_expr(&comparators[0])?;
@@ -1568,10 +1758,20 @@ impl<'a> Compiler<'a> {
                 let fi = self.add_function(code);
                 self.emit(Instr::MakeFunction(fi | (flags << 24)), s);
             }
-            ExprKind::ListComp { elt, generators } => self.compile_comp(e, generators, CompKind::List(elt))?,
-            ExprKind::SetComp { elt, generators } => self.compile_comp(e, generators, CompKind::Set(elt))?,
-            ExprKind::GeneratorExp { elt, generators } => self.compile_comp(e, generators, CompKind::Gen(elt))?,
-            ExprKind::DictComp { key, value, generators } => self.compile_comp(e, generators, CompKind::Dict(key, value))?,
+            ExprKind::ListComp { elt, generators } => {
+                self.compile_comp(e, generators, CompKind::List(elt))?
+            }
+            ExprKind::SetComp { elt, generators } => {
+                self.compile_comp(e, generators, CompKind::Set(elt))?
+            }
+            ExprKind::GeneratorExp { elt, generators } => {
+                self.compile_comp(e, generators, CompKind::Gen(elt))?
+            }
+            ExprKind::DictComp {
+                key,
+                value,
+                generators,
+            } => self.compile_comp(e, generators, CompKind::Dict(key, value))?,
             ExprKind::NamedExpr { target, value } => {
                 self.compile_expr(value)?;
                 self.emit(Instr::Dup, s);
@@ -1618,16 +1818,37 @@ impl<'a> Compiler<'a> {
             );
             return Ok(());
         }
-        self.emit(if kind == 2 { Instr::BuildSet(0) } else { Instr::BuildList(0) }, s);
+        self.emit(
+            if kind == 2 {
+                Instr::BuildSet(0)
+            } else {
+                Instr::BuildList(0)
+            },
+            s,
+        );
         for i in items {
             match &i.kind {
                 ExprKind::Starred(inner) => {
                     self.compile_expr(inner)?;
-                    self.emit(if kind == 2 { Instr::SetUpdate(1) } else { Instr::ListExtend(1) }, s);
+                    self.emit(
+                        if kind == 2 {
+                            Instr::SetUpdate(1)
+                        } else {
+                            Instr::ListExtend(1)
+                        },
+                        s,
+                    );
                 }
                 _ => {
                     self.compile_expr(i)?;
-                    self.emit(if kind == 2 { Instr::SetAdd(1) } else { Instr::ListAppend(1) }, s);
+                    self.emit(
+                        if kind == 2 {
+                            Instr::SetAdd(1)
+                        } else {
+                            Instr::ListAppend(1)
+                        },
+                        s,
+                    );
                 }
             }
         }
@@ -1647,7 +1868,12 @@ impl<'a> Compiler<'a> {
                     }
                     self.emit_const(Value::str(t.as_str()), s);
                 }
-                FStringPart::Value { value, conversion, spec, debug } => {
+                FStringPart::Value {
+                    value,
+                    conversion,
+                    spec,
+                    debug,
+                } => {
                     self.compile_expr(value)?;
                     let mut flags = match conversion {
                         Some('s') => 1,
@@ -1669,13 +1895,26 @@ impl<'a> Compiler<'a> {
         }
         if n == 0 {
             self.emit_const(Value::str(""), s);
-        } else if n > 1 || matches!(parts.iter().find(|p| !matches!(p, FStringPart::Literal(t) if t.is_empty())), Some(FStringPart::Value { .. })) {
+        } else if n > 1
+            || matches!(
+                parts
+                    .iter()
+                    .find(|p| !matches!(p, FStringPart::Literal(t) if t.is_empty())),
+                Some(FStringPart::Value { .. })
+            )
+        {
             self.emit(Instr::BuildString(n), s);
         }
         Ok(())
     }
 
-    fn compile_call(&mut self, e: &'a Expr, func: &'a Expr, args: &'a [Expr], keywords: &'a [Keyword]) -> CResult<()> {
+    fn compile_call(
+        &mut self,
+        e: &'a Expr,
+        func: &'a Expr,
+        args: &'a [Expr],
+        keywords: &'a [Keyword],
+    ) -> CResult<()> {
         let s = sp(e.span);
         // Zero-argument super() inside a method.
         if let ExprKind::Name(n) = &func.kind {
@@ -1747,7 +1986,12 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn compile_comp(&mut self, e: &'a Expr, gens: &'a [Comprehension], kind: CompKind<'a>) -> CResult<()> {
+    fn compile_comp(
+        &mut self,
+        e: &'a Expr,
+        gens: &'a [Comprehension],
+        kind: CompKind<'a>,
+    ) -> CResult<()> {
         let s = sp(e.span);
         let scope = self.by_node[&addr(e)];
         let name = match kind {

@@ -61,10 +61,16 @@ impl PyErr {
 pub fn instantiate(class: &Rc<Class>, args: Vec<Value>) -> PyErr {
     let inst = Instance::new(
         class.clone(),
-        Payload::Exception(RefCell::new(ExcData { args, ..Default::default() })),
+        Payload::Exception(RefCell::new(ExcData {
+            args,
+            ..Default::default()
+        })),
     );
     let e = PyErr(Rc::new(inst));
-    if types().exc("OSError").is_some_and(|os| class.is_subclass(&os)) {
+    if types()
+        .exc("OSError")
+        .is_some_and(|os| class.is_subclass(&os))
+    {
         set_os_attrs(&e.0);
     }
     e
@@ -72,13 +78,17 @@ pub fn instantiate(class: &Rc<Class>, args: Vec<Value>) -> PyErr {
 
 /// An exception of the builtin class `name` with one message argument.
 pub fn new_exc(name: &str, msg: impl Into<String>) -> PyErr {
-    let cls = types().exc(name).unwrap_or_else(|| types().exc("Exception").expect("Exception"));
+    let cls = types()
+        .exc(name)
+        .unwrap_or_else(|| types().exc("Exception").expect("Exception"));
     instantiate(&cls, vec![Value::str(msg)])
 }
 
 /// An exception of the builtin class `name` without arguments (`raise KeyboardInterrupt`).
 pub fn new_exc_noargs(name: &str) -> PyErr {
-    let cls = types().exc(name).unwrap_or_else(|| types().exc("Exception").expect("Exception"));
+    let cls = types()
+        .exc(name)
+        .unwrap_or_else(|| types().exc("Exception").expect("Exception"));
     instantiate(&cls, vec![])
 }
 
@@ -162,7 +172,10 @@ pub fn timed_out() -> PyErr {
 /// Set `errno`/`strerror`/`filename` from the args of an OSError instance, as
 /// `OSError.__init__` does.
 pub fn set_os_attrs(inst: &Instance) {
-    let args = inst.exc().map(|d| d.borrow().args.clone()).unwrap_or_default();
+    let args = inst
+        .exc()
+        .map(|d| d.borrow().args.clone())
+        .unwrap_or_default();
     if args.len() >= 2 {
         inst.set_attr("errno", args[0].clone());
         inst.set_attr("strerror", args[1].clone());
@@ -181,7 +194,9 @@ pub fn set_os_attrs(inst: &Instance) {
 /// `str(exc)` for exceptions whose args are plain builtin values (no VM needed): used
 /// where no VM is at hand. The VM's `str()` handles instances with `__str__`.
 pub fn exc_str_plain(inst: &Instance) -> String {
-    exc_str_with(inst, &mut |v| crate::ops::repr_plain(v), &mut |v| crate::ops::str_plain(v))
+    exc_str_with(inst, &mut |v| crate::ops::repr_plain(v), &mut |v| {
+        crate::ops::str_plain(v)
+    })
 }
 
 /// `str(exc)` with the given repr/str functions for the args.
@@ -223,7 +238,9 @@ pub fn exc_str_with(
         };
         if end - start == 1 {
             let b = bytes.get(start as usize).copied().unwrap_or(0);
-            return format!("'{enc}' codec can't decode byte 0x{b:02x} in position {start}: {reason}");
+            return format!(
+                "'{enc}' codec can't decode byte 0x{b:02x} in position {start}: {reason}"
+            );
         }
         return format!(
             "'{enc}' codec can't decode bytes in position {start}-{}: {reason}",
@@ -274,7 +291,10 @@ pub fn exc_type_display(cls: &Class) -> String {
 /// Render one traceback entry (the `File ..., line N, in f` line, the source line and
 /// CPython 3.11's caret line when it prints one).
 pub fn render_tb_entry(out: &mut String, e: &TbEntry, source_line: Option<&str>) {
-    out.push_str(&format!("  File \"{}\", line {}, in {}\n", e.filename, e.line, e.name));
+    out.push_str(&format!(
+        "  File \"{}\", line {}, in {}\n",
+        e.filename, e.line, e.name
+    ));
     let Some(orig) = source_line else { return };
     let stripped = orig.trim();
     if stripped.is_empty() {

@@ -55,7 +55,10 @@ impl Vm<'_> {
             Instr::DeleteGlobal(i) => {
                 let key = Key(frame.code.consts_names()[i as usize].clone());
                 if frame.globals.borrow_mut().remove(&key).is_none() {
-                    return Flow::Raise(self.name_error(frame, &frame.code.names[i as usize]), false);
+                    return Flow::Raise(
+                        self.name_error(frame, &frame.code.names[i as usize]),
+                        false,
+                    );
                 }
             }
             Instr::LoadName(i) => {
@@ -63,7 +66,12 @@ impl Vm<'_> {
                 let local = frame.ns.as_ref().and_then(|ns| ns.borrow().get(&key));
                 match local.or_else(|| self.load_global(&frame.globals, &key)) {
                     Some(v) => frame.stack.push(v),
-                    None => return Flow::Raise(self.name_error(frame, &frame.code.names[i as usize]), false),
+                    None => {
+                        return Flow::Raise(
+                            self.name_error(frame, &frame.code.names[i as usize]),
+                            false,
+                        )
+                    }
                 }
             }
             Instr::StoreName(i) => {
@@ -81,14 +89,22 @@ impl Vm<'_> {
                     None => frame.globals.borrow_mut().remove(&key),
                 };
                 if removed.is_none() {
-                    return Flow::Raise(self.name_error(frame, &frame.code.names[i as usize]), false);
+                    return Flow::Raise(
+                        self.name_error(frame, &frame.code.names[i as usize]),
+                        false,
+                    );
                 }
             }
             Instr::LoadBuiltin(i) => {
                 let key = Key(frame.code.consts_names()[i as usize].clone());
                 match self.builtins.borrow().get(&key) {
                     Some(v) => frame.stack.push(v),
-                    None => return Flow::Raise(self.name_error(frame, &frame.code.names[i as usize]), false),
+                    None => {
+                        return Flow::Raise(
+                            self.name_error(frame, &frame.code.names[i as usize]),
+                            false,
+                        )
+                    }
                 }
             }
             Instr::LoadClassCell => {
@@ -148,7 +164,13 @@ impl Vm<'_> {
                 pos.extend(frame.stack.drain(at..));
                 frame.stack.pop();
                 let func = pop!();
-                return self.call_flow(func, Args { pos, kw: Vec::new() });
+                return self.call_flow(
+                    func,
+                    Args {
+                        pos,
+                        kw: Vec::new(),
+                    },
+                );
             }
             Instr::BinarySubscr => {
                 let idx = pop!();
@@ -251,7 +273,9 @@ impl Vm<'_> {
                 let step = if n == 3 { pop!() } else { Value::None };
                 let stop = pop!();
                 let start = pop!();
-                frame.stack.push(Value::Slice(Rc::new(SliceObj { start, stop, step })));
+                frame
+                    .stack
+                    .push(Value::Slice(Rc::new(SliceObj { start, stop, step })));
             }
             Instr::BuildString(n) => {
                 let items = frame.stack.split_off(frame.stack.len() - n as usize);
@@ -388,11 +412,19 @@ impl Vm<'_> {
             Instr::Call(n) => {
                 let args = frame.stack.split_off(frame.stack.len() - n as usize);
                 let func = pop!();
-                return self.call_flow(func, Args { pos: args, kw: Vec::new() });
+                return self.call_flow(
+                    func,
+                    Args {
+                        pos: args,
+                        kw: Vec::new(),
+                    },
+                );
             }
             Instr::CallKw(n) => {
                 let names = pop!();
-                let Value::Tuple(names) = names else { return Flow::Raise(type_error("bad call"), false) };
+                let Value::Tuple(names) = names else {
+                    return Flow::Raise(type_error("bad call"), false);
+                };
                 let mut args = frame.stack.split_off(frame.stack.len() - n as usize);
                 let kwvals = args.split_off(args.len() - names.len());
                 let kw = names
@@ -430,7 +462,12 @@ impl Vm<'_> {
                             for (k, v) in d.borrow().items() {
                                 match k {
                                     Value::Str(s) => kw.push((Rc::from(s.as_str()), v)),
-                                    _ => return Flow::Raise(type_error("keywords must be strings"), false),
+                                    _ => {
+                                        return Flow::Raise(
+                                            type_error("keywords must be strings"),
+                                            false,
+                                        )
+                                    }
                                 }
                             }
                         }
@@ -480,9 +517,14 @@ impl Vm<'_> {
                 f.ns = Some(Rc::new(RefCell::new(Dict::new())));
                 {
                     let ns = f.ns.as_ref().unwrap();
-                    let module = frame.globals.borrow().get_str("__name__").unwrap_or(Value::str("__main__"));
+                    let module = frame
+                        .globals
+                        .borrow()
+                        .get_str("__name__")
+                        .unwrap_or(Value::str("__main__"));
                     ns.borrow_mut().set_str("__module__", module);
-                    ns.borrow_mut().set_str("__qualname__", Value::str(&*body.qualname));
+                    ns.borrow_mut()
+                        .set_str("__qualname__", Value::str(&*body.qualname));
                 }
                 f.kind = FrameKind::ClassBody { name, bases };
                 f.exc_depth = self.exc_stack.len();
@@ -543,7 +585,10 @@ impl Vm<'_> {
                 let v = pop!();
                 return match PyErr::from_value(&v) {
                     Some(e) => Flow::Raise(e, true),
-                    None => Flow::Raise(type_error("exceptions must derive from BaseException"), false),
+                    None => Flow::Raise(
+                        type_error("exceptions must derive from BaseException"),
+                        false,
+                    ),
                 };
             }
             Instr::CheckExcMatch => {
@@ -558,7 +603,11 @@ impl Vm<'_> {
                     Some(e) => e,
                     None => {
                         let enter_missing = self.lookup_special(&mgr, "__enter__").is_none();
-                        let what = if enter_missing { "context manager" } else { "context manager protocol" };
+                        let what = if enter_missing {
+                            "context manager"
+                        } else {
+                            "context manager protocol"
+                        };
                         let _ = what;
                         return Flow::Raise(
                             type_error(format!(
@@ -605,7 +654,9 @@ impl Vm<'_> {
                         return Flow::Raise(
                             new_exc(
                                 "ImportError",
-                                format!("cannot import name '{name}' from '{mname}' (unknown location)"),
+                                format!(
+                                    "cannot import name '{name}' from '{mname}' (unknown location)"
+                                ),
                             ),
                             false,
                         );
@@ -670,7 +721,12 @@ impl Vm<'_> {
         if i < n {
             frame.code.cellvars[i].clone()
         } else {
-            frame.code.freevars.get(i - n).cloned().unwrap_or_else(|| Rc::from("?"))
+            frame
+                .code
+                .freevars
+                .get(i - n)
+                .cloned()
+                .unwrap_or_else(|| Rc::from("?"))
         }
     }
 
@@ -681,10 +737,28 @@ impl Vm<'_> {
             candidates.extend(frame.code.varnames.iter().map(|s| s.to_string()));
         }
         if let Some(ns) = &frame.ns {
-            candidates.extend(ns.borrow().keys().iter().filter_map(|k| k.as_str().map(String::from)));
+            candidates.extend(
+                ns.borrow()
+                    .keys()
+                    .iter()
+                    .filter_map(|k| k.as_str().map(String::from)),
+            );
         }
-        candidates.extend(frame.globals.borrow().keys().iter().filter_map(|k| k.as_str().map(String::from)));
-        candidates.extend(self.builtins.borrow().keys().iter().filter_map(|k| k.as_str().map(String::from)));
+        candidates.extend(
+            frame
+                .globals
+                .borrow()
+                .keys()
+                .iter()
+                .filter_map(|k| k.as_str().map(String::from)),
+        );
+        candidates.extend(
+            self.builtins
+                .borrow()
+                .keys()
+                .iter()
+                .filter_map(|k| k.as_str().map(String::from)),
+        );
         let e = new_exc("NameError", format!("name '{name}' is not defined"));
         e.0.set_attr("name", Value::str(name));
         e.data().suggestion = crate::suggest::suggest(name, &candidates);
@@ -692,12 +766,19 @@ impl Vm<'_> {
     }
 
     /// Cells for a new frame of `code`: fresh cell variables, then the closure.
-    pub fn new_cells(&self, code: &crate::code::Code, func: &Function) -> Vec<crate::value::CellRef> {
+    pub fn new_cells(
+        &self,
+        code: &crate::code::Code,
+        func: &Function,
+    ) -> Vec<crate::value::CellRef> {
         if code.cellvars.is_empty() && code.freevars.is_empty() {
             return Vec::new();
         }
-        let mut cells: Vec<crate::value::CellRef> =
-            code.cellvars.iter().map(|_| Rc::new(RefCell::new(None))).collect();
+        let mut cells: Vec<crate::value::CellRef> = code
+            .cellvars
+            .iter()
+            .map(|_| Rc::new(RefCell::new(None)))
+            .collect();
         cells.extend(func.closure.iter().cloned());
         cells
     }
@@ -707,7 +788,8 @@ impl Vm<'_> {
         match &v {
             Value::Class(c) if c.is_subclass(&types().base_exception) => {
                 let inst = self.call(&v, vec![])?;
-                PyErr::from_value(&inst).ok_or_else(|| type_error("exceptions must derive from BaseException"))
+                PyErr::from_value(&inst)
+                    .ok_or_else(|| type_error("exceptions must derive from BaseException"))
             }
             Value::Instance(_) => PyErr::from_value(&v)
                 .ok_or_else(|| type_error("exceptions must derive from BaseException")),

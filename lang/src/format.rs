@@ -118,13 +118,19 @@ fn percent_err(e: PercentError<PyErr>) -> PyErr {
 impl Vm<'_> {
     /// `fmt % args` for str.
     pub fn percent_format_str(&mut self, fmt: &str, args: &Value) -> PyResult<String> {
-        let mut op = Operand { vm: self, v: args.clone() };
+        let mut op = Operand {
+            vm: self,
+            v: args.clone(),
+        };
         percent::format(fmt, &mut op).map_err(percent_err)
     }
 
     /// `fmt % args` for bytes.
     pub fn percent_format_bytes(&mut self, fmt: &[u8], args: &Value) -> PyResult<Vec<u8>> {
-        let mut op = Operand { vm: self, v: args.clone() };
+        let mut op = Operand {
+            vm: self,
+            v: args.clone(),
+        };
         percent::format_bytes(fmt, &mut op).map_err(percent_err)
     }
 }

@@ -44,8 +44,12 @@ impl Interpreter {
         match crate::compile::compile_source(source, filename, false) {
             Ok(code) => {
                 let (module, globals) = crate::call::new_module("__main__");
-                globals.borrow_mut().set_str("__file__", Value::str(filename));
-                globals.borrow_mut().set_str("__builtins__", Value::Dict(core.builtins.clone()));
+                globals
+                    .borrow_mut()
+                    .set_str("__file__", Value::str(filename));
+                globals
+                    .borrow_mut()
+                    .set_str("__builtins__", Value::Dict(core.builtins.clone()));
                 core.modules.insert(Rc::from("__main__"), module);
                 let frame = Frame::new(code, globals, None);
                 core.spawn(frame, None, false);
@@ -61,7 +65,10 @@ impl Interpreter {
     /// Run green threads until all wait on the host, the slice is used, a step pause, or
     /// the end of the script.
     pub fn run(&mut self, host: &mut dyn Host) -> Status {
-        let mut vm = Vm { core: &mut self.core, host };
+        let mut vm = Vm {
+            core: &mut self.core,
+            host,
+        };
         vm.run_slice()
     }
 
@@ -108,8 +115,14 @@ fn install_builtins(core: &Core) {
     for (name, c) in types().exceptions() {
         b.set_str(name, Value::Class(c));
     }
-    b.set_str("EnvironmentError", Value::Class(types().exc("OSError").expect("OSError")));
-    b.set_str("IOError", Value::Class(types().exc("OSError").expect("OSError")));
+    b.set_str(
+        "EnvironmentError",
+        Value::Class(types().exc("OSError").expect("OSError")),
+    );
+    b.set_str(
+        "IOError",
+        Value::Class(types().exc("OSError").expect("OSError")),
+    );
     b.set_str("__name__", Value::str("builtins"));
     b.insert(Key(Value::str("Ellipsis")), Value::Ellipsis);
     b.insert(Key(Value::str("NotImplemented")), Value::NotImplemented);
@@ -133,13 +146,17 @@ impl Vm<'_> {
         if let Some(c) = cause.as_ref().and_then(PyErr::from_value) {
             if !seen.contains(&(Rc::as_ptr(&c.0) as usize)) {
                 self.format_chain(&c, out, seen);
-                out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
+                out.push_str(
+                    "\nThe above exception was the direct cause of the following exception:\n\n",
+                );
             }
         } else if !suppress {
             if let Some(c) = context.as_ref().and_then(PyErr::from_value) {
                 if !seen.contains(&(Rc::as_ptr(&c.0) as usize)) {
                     self.format_chain(&c, out, seen);
-                    out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+                    out.push_str(
+                        "\nDuring handling of the above exception, another exception occurred:\n\n",
+                    );
                 }
             }
         }
@@ -147,7 +164,14 @@ impl Vm<'_> {
     }
 
     fn format_one(&mut self, e: &PyErr, out: &mut String) {
-        let tb: Vec<crate::value::TbEntry> = e.data().traceback.iter().rev().filter(|t| !t.hidden).cloned().collect();
+        let tb: Vec<crate::value::TbEntry> = e
+            .data()
+            .traceback
+            .iter()
+            .rev()
+            .filter(|t| !t.hidden)
+            .cloned()
+            .collect();
         if !tb.is_empty() {
             out.push_str("Traceback (most recent call last):\n");
         }

@@ -27,7 +27,9 @@ pub fn int_fast(op: BinOp, a: i64, b: i64) -> Option<Value> {
         BinOp::Add => a.checked_add(b).map(Value::Int),
         BinOp::Sub => a.checked_sub(b).map(Value::Int),
         BinOp::Mult => a.checked_mul(b).map(Value::Int),
-        BinOp::FloorDiv if b != 0 => a.checked_div_euclid(b).map(|_| Value::Int(Integer::div_floor(&a, &b))),
+        BinOp::FloorDiv if b != 0 => a
+            .checked_div_euclid(b)
+            .map(|_| Value::Int(Integer::div_floor(&a, &b))),
         BinOp::Mod if b != 0 => Some(Value::Int(a.mod_floor(&b))),
         BinOp::BitAnd => Some(Value::Int(a & b)),
         BinOp::BitOr => Some(Value::Int(a | b)),
@@ -181,10 +183,9 @@ impl Vm<'_> {
             Value::Int(i) => Ok(*i),
             Value::Bool(b) => Ok(*b as i64),
             Value::Long(b) => Ok(if b.is_negative() { i64::MIN } else { i64::MAX }),
-            other => Err(type_error(format!(
-                "slice indices must be integers or None or have an __index__ method{}",
-                if matches!(other, Value::Instance(_)) { "" } else { "" }
-            ))),
+            _ => Err(type_error(
+                "slice indices must be integers or None or have an __index__ method",
+            )),
         }
     }
 
@@ -269,14 +270,21 @@ impl Vm<'_> {
     }
 
     /// Operators between builtin values; `Ok(None)` when not applicable.
-    fn builtin_binop(&mut self, op: BinOp, a: &Value, b: &Value, inplace: bool) -> PyResult<Option<Value>> {
+    fn builtin_binop(
+        &mut self,
+        op: BinOp,
+        a: &Value,
+        b: &Value,
+        inplace: bool,
+    ) -> PyResult<Option<Value>> {
         use Value::*;
         // Numbers.
         match (a, b) {
             (Int(_) | Bool(_) | Long(_), Int(_) | Bool(_) | Long(_)) => {
                 return int_binop(op, a, b).map(Some);
             }
-            (Float(_), Int(_) | Bool(_) | Long(_) | Float(_)) | (Int(_) | Bool(_) | Long(_), Float(_)) => {
+            (Float(_), Int(_) | Bool(_) | Long(_) | Float(_))
+            | (Int(_) | Bool(_) | Long(_), Float(_)) => {
                 let x = crate::builtins::arg_float(a)?;
                 let y = crate::builtins::arg_float(b)?;
                 return float_binop(op, x, y).map(Some);
@@ -344,11 +352,26 @@ impl Vm<'_> {
                 Value::ByteArray(Rc::new(RefCell::new(v)))
             }
             (BinOp::Add, Bytes(_), other) => {
-                return Err(type_error(format!("can't concat {} to bytes", other.type_name())))
+                return Err(type_error(format!(
+                    "can't concat {} to bytes",
+                    other.type_name()
+                )))
             }
-            (BinOp::Mult, Str(_) | List(_) | Tuple(_) | Bytes(_) | ByteArray(_), Int(_) | Bool(_))
-            | (BinOp::Mult, Int(_) | Bool(_), Str(_) | List(_) | Tuple(_) | Bytes(_) | ByteArray(_)) => {
-                let (seq, n) = if matches!(a, Int(_) | Bool(_)) { (b, a) } else { (a, b) };
+            (
+                BinOp::Mult,
+                Str(_) | List(_) | Tuple(_) | Bytes(_) | ByteArray(_),
+                Int(_) | Bool(_),
+            )
+            | (
+                BinOp::Mult,
+                Int(_) | Bool(_),
+                Str(_) | List(_) | Tuple(_) | Bytes(_) | ByteArray(_),
+            ) => {
+                let (seq, n) = if matches!(a, Int(_) | Bool(_)) {
+                    (b, a)
+                } else {
+                    (a, b)
+                };
                 let n = n.as_i64().unwrap_or(0).max(0) as usize;
                 match seq {
                     Str(s) => Value::str(s.as_str().repeat(n)),
@@ -383,7 +406,11 @@ impl Vm<'_> {
                     _ => unreachable!(),
                 }
             }
-            (BinOp::Mult, Str(_) | List(_) | Tuple(_) | Bytes(_) | ByteArray(_), Float(_) | Str(_) | List(_) | Tuple(_) | None)
+            (
+                BinOp::Mult,
+                Str(_) | List(_) | Tuple(_) | Bytes(_) | ByteArray(_),
+                Float(_) | Str(_) | List(_) | Tuple(_) | None,
+            )
             | (BinOp::Mult, Float(_), Str(_) | List(_) | Tuple(_) | Bytes(_)) => {
                 let other = if matches!(a, Float(_)) { a } else { b };
                 return Err(type_error(format!(
@@ -392,12 +419,20 @@ impl Vm<'_> {
                 )));
             }
             (BinOp::Mod, Str(fmt), args) => {
-                return self.percent_format_str(fmt.as_str(), args).map(|s| Some(Value::str(s)))
+                return self
+                    .percent_format_str(fmt.as_str(), args)
+                    .map(|s| Some(Value::str(s)))
             }
             (BinOp::Mod, Bytes(fmt), args) => {
-                return self.percent_format_bytes(fmt, args).map(|s| Some(Value::bytes(s)))
+                return self
+                    .percent_format_bytes(fmt, args)
+                    .map(|s| Some(Value::bytes(s)))
             }
-            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Set(_) | FrozenSet(_), Set(_) | FrozenSet(_)) => {
+            (
+                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
+                Set(_) | FrozenSet(_),
+                Set(_) | FrozenSet(_),
+            ) => {
                 let x = set_items(a);
                 let y = set_items(b);
                 // CPython's construction order for each operator (see builtins::set).
@@ -584,9 +619,11 @@ impl Vm<'_> {
         use Value::*;
         Ok(match (a, b) {
             (Int(x), Int(y)) => Some(x.cmp(y)),
-            (Int(_) | Bool(_) | Long(_), Int(_) | Bool(_) | Long(_)) => {
-                Some(a.as_bigint().expect("int").cmp(&b.as_bigint().expect("int")))
-            }
+            (Int(_) | Bool(_) | Long(_), Int(_) | Bool(_) | Long(_)) => Some(
+                a.as_bigint()
+                    .expect("int")
+                    .cmp(&b.as_bigint().expect("int")),
+            ),
             (Float(_) | Int(_) | Bool(_) | Long(_), Float(_) | Int(_) | Bool(_) | Long(_)) => {
                 let x = crate::builtins::arg_float(a)?;
                 let y = crate::builtins::arg_float(b)?;
@@ -659,7 +696,8 @@ impl Vm<'_> {
                     Value::Int(i) => Ok(hay.contains(&(*i as u8))),
                     _ => {
                         let needle = crate::builtins::arg_bytes_like(item)?;
-                        Ok(needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle.as_slice()))
+                        Ok(needle.is_empty()
+                            || hay.windows(needle.len()).any(|w| w == needle.as_slice()))
                     }
                 }
             }
@@ -709,7 +747,10 @@ impl Vm<'_> {
                 self.truthy(&r)
             }
             other => {
-                if matches!(other, Value::Instance(_) | Value::Iterator(_) | Value::Generator(_)) {
+                if matches!(
+                    other,
+                    Value::Instance(_) | Value::Iterator(_) | Value::Generator(_)
+                ) {
                     let items = self.iterate(other)?;
                     for v in items {
                         if self.eq(&v, item)? {
@@ -748,7 +789,11 @@ impl Vm<'_> {
                 };
                 let mro = start.mro.borrow().clone();
                 let pos = match &this {
-                    Value::Class(t) => mro.iter().position(|c| Rc::ptr_eq(c, t)).map(|p| p + 1).unwrap_or(mro.len()),
+                    Value::Class(t) => mro
+                        .iter()
+                        .position(|c| Rc::ptr_eq(c, t))
+                        .map(|p| p + 1)
+                        .unwrap_or(mro.len()),
                     _ => mro.len(),
                 };
                 for c in &mro[pos..] {
@@ -760,7 +805,9 @@ impl Vm<'_> {
                         return Ok(self.bind(v, &obj2, &start));
                     }
                 }
-                Err(attribute_error(format!("'super' object has no attribute '{name}'")))
+                Err(attribute_error(format!(
+                    "'super' object has no attribute '{name}'"
+                )))
             }
             Value::Instance(inst) => {
                 let cls = inst.class.clone();
@@ -795,7 +842,8 @@ impl Vm<'_> {
                 if let Some(ga) = cls.lookup("__getattr__") {
                     return self.call(&ga, vec![obj.clone(), Value::str(name)]);
                 }
-                let mut candidates: Vec<String> = inst.dict.borrow().keys().map(|k| k.to_string()).collect();
+                let mut candidates: Vec<String> =
+                    inst.dict.borrow().keys().map(|k| k.to_string()).collect();
                 for c in cls.mro.borrow().iter() {
                     candidates.extend(c.dict.borrow().keys().map(|k| k.to_string()));
                 }
@@ -813,8 +861,13 @@ impl Vm<'_> {
                 if name == "__dict__" {
                     return Ok(Value::Dict(m.globals.clone()));
                 }
-                let candidates: Vec<String> =
-                    m.globals.borrow().keys().iter().filter_map(|k| k.as_str().map(String::from)).collect();
+                let candidates: Vec<String> = m
+                    .globals
+                    .borrow()
+                    .keys()
+                    .iter()
+                    .filter_map(|k| k.as_str().map(String::from))
+                    .collect();
                 Err(attr_error_with(
                     format!("module '{}' has no attribute '{name}'", m.name),
                     name,
@@ -857,7 +910,10 @@ impl Vm<'_> {
                     }
                 }
                 if dunder_supported(&cls.name, name) {
-                    return Ok(Value::BoundMethod(Rc::new(BoundMethod { receiver: obj.clone(), func: dunder_native(name) })));
+                    return Ok(Value::BoundMethod(Rc::new(BoundMethod {
+                        receiver: obj.clone(),
+                        func: dunder_native(name),
+                    })));
                 }
                 let mut candidates = Vec::new();
                 for k in cls.mro.borrow().iter() {
@@ -876,15 +932,19 @@ impl Vm<'_> {
     /// Bind a class attribute found through an instance (functions become methods).
     fn bind(&mut self, v: Value, obj: &Value, cls: &Rc<crate::value::Class>) -> Value {
         match &v {
-            Value::Function(_) | Value::Native(_) => {
-                Value::BoundMethod(Rc::new(BoundMethod { receiver: obj.clone(), func: v }))
-            }
+            Value::Function(_) | Value::Native(_) => Value::BoundMethod(Rc::new(BoundMethod {
+                receiver: obj.clone(),
+                func: v,
+            })),
             Value::Instance(d) if Rc::ptr_eq(&d.class, &types().staticmethod) => {
                 d.get_attr("__func__").unwrap_or(Value::None)
             }
             Value::Instance(d) if Rc::ptr_eq(&d.class, &types().classmethod) => {
                 let f = d.get_attr("__func__").unwrap_or(Value::None);
-                Value::BoundMethod(Rc::new(BoundMethod { receiver: Value::Class(cls.clone()), func: f }))
+                Value::BoundMethod(Rc::new(BoundMethod {
+                    receiver: Value::Class(cls.clone()),
+                    func: f,
+                }))
             }
             _ => v,
         }
@@ -897,7 +957,10 @@ impl Vm<'_> {
             }
             Value::Instance(d) if Rc::ptr_eq(&d.class, &types().classmethod) => {
                 let f = d.get_attr("__func__").unwrap_or(Value::None);
-                Value::BoundMethod(Rc::new(BoundMethod { receiver: Value::Class(cls.clone()), func: f }))
+                Value::BoundMethod(Rc::new(BoundMethod {
+                    receiver: Value::Class(cls.clone()),
+                    func: f,
+                }))
             }
             _ => v,
         }
@@ -932,9 +995,22 @@ impl Vm<'_> {
                 "__name__" => Some(Value::str(&*c.name)),
                 "__qualname__" => Some(Value::str(&*c.qualname)),
                 "__module__" => Some(Value::str(&*c.module)),
-                "__bases__" => Some(Value::tuple(c.bases.iter().map(|b| Value::Class(b.clone())).collect())),
-                "__base__" => Some(c.bases.first().map(|b| Value::Class(b.clone())).unwrap_or(Value::None)),
-                "__mro__" => Some(Value::tuple(c.mro.borrow().iter().map(|b| Value::Class(b.clone())).collect())),
+                "__bases__" => Some(Value::tuple(
+                    c.bases.iter().map(|b| Value::Class(b.clone())).collect(),
+                )),
+                "__base__" => Some(
+                    c.bases
+                        .first()
+                        .map(|b| Value::Class(b.clone()))
+                        .unwrap_or(Value::None),
+                ),
+                "__mro__" => Some(Value::tuple(
+                    c.mro
+                        .borrow()
+                        .iter()
+                        .map(|b| Value::Class(b.clone()))
+                        .collect(),
+                )),
                 "__doc__" => Some(Value::None),
                 "__dict__" => {
                     let mut d = crate::value::Dict::new();
@@ -948,8 +1024,18 @@ impl Vm<'_> {
             (Value::Function(f), _) => match name {
                 "__name__" => Some(Value::str(&**f.name.borrow())),
                 "__qualname__" => Some(Value::str(&*f.qualname)),
-                "__doc__" => Some(f.doc.as_ref().map(|d| Value::str(&**d)).unwrap_or(Value::None)),
-                "__module__" => Some(f.globals.borrow().get_str("__name__").unwrap_or(Value::None)),
+                "__doc__" => Some(
+                    f.doc
+                        .as_ref()
+                        .map(|d| Value::str(&**d))
+                        .unwrap_or(Value::None),
+                ),
+                "__module__" => Some(
+                    f.globals
+                        .borrow()
+                        .get_str("__name__")
+                        .unwrap_or(Value::None),
+                ),
                 "__defaults__" => Some(if f.defaults.is_empty() {
                     Value::None
                 } else {
@@ -966,7 +1052,11 @@ impl Vm<'_> {
                 _ => None,
             },
             (Value::Int(_) | Value::Bool(_) | Value::Long(_), "real" | "numerator") => {
-                Some(if let Value::Bool(b) = obj { Value::Int(*b as i64) } else { obj.clone() })
+                Some(if let Value::Bool(b) = obj {
+                    Value::Int(*b as i64)
+                } else {
+                    obj.clone()
+                })
             }
             (Value::Int(_) | Value::Bool(_) | Value::Long(_), "imag") => Some(Value::Int(0)),
             (Value::Int(_) | Value::Bool(_) | Value::Long(_), "denominator") => Some(Value::Int(1)),
@@ -988,7 +1078,11 @@ impl Vm<'_> {
         match obj {
             Value::Instance(inst) => {
                 let flags = inst.class.flags();
-                let descr = if flags & crate::value::CLASS_HAS_DESCRIPTOR != 0 { inst.class.lookup(name) } else { None };
+                let descr = if flags & crate::value::CLASS_HAS_DESCRIPTOR != 0 {
+                    inst.class.lookup(name)
+                } else {
+                    None
+                };
                 if let Some(Value::Instance(d)) = descr {
                     if Rc::ptr_eq(&d.class, &types().property) {
                         let setter = d.get_attr("fset").unwrap_or(Value::None);
@@ -1008,7 +1102,10 @@ impl Vm<'_> {
                         return Ok(());
                     }
                 }
-                if inst.class.builtin && inst.exc().is_none() && !inst.class.dict.borrow().contains_key("__dict__") {
+                if inst.class.builtin
+                    && inst.exc().is_none()
+                    && !inst.class.dict.borrow().contains_key("__dict__")
+                {
                     // Native objects (sockets, locks) have no instance dict, as in CPython.
                     if native_without_dict(inst) {
                         return Err(attribute_error(format!(
@@ -1069,7 +1166,10 @@ impl Vm<'_> {
             other => {
                 let exists = types().class_of(other).lookup(name).is_some();
                 Err(attribute_error(if exists {
-                    format!("'{}' object attribute '{name}' is read-only", other.type_name())
+                    format!(
+                        "'{}' object attribute '{name}' is read-only",
+                        other.type_name()
+                    )
                 } else {
                     format!("'{}' object has no attribute '{name}'", other.type_name())
                 }))
@@ -1081,7 +1181,11 @@ impl Vm<'_> {
         let removed = match obj {
             Value::Instance(i) => i.dict.borrow_mut().remove(name).is_some(),
             Value::Class(c) => c.dict.borrow_mut().remove(name).is_some(),
-            Value::Module(m) => m.globals.borrow_mut().remove(&Key(Value::str(name))).is_some(),
+            Value::Module(m) => m
+                .globals
+                .borrow_mut()
+                .remove(&Key(Value::str(name)))
+                .is_some(),
             _ => false,
         };
         if removed {
@@ -1099,7 +1203,8 @@ impl Vm<'_> {
     pub fn lookup_method(&mut self, obj: &Value, name: &str) -> PyResult<Option<Value>> {
         match obj {
             Value::Instance(inst) => {
-                if inst.dict.borrow().contains_key(name) || Rc::ptr_eq(&inst.class, &types().super_) {
+                if inst.dict.borrow().contains_key(name) || Rc::ptr_eq(&inst.class, &types().super_)
+                {
                     return Ok(None);
                 }
                 match inst.class.lookup(name) {
@@ -1119,7 +1224,10 @@ impl Vm<'_> {
     pub fn lookup_special(&mut self, obj: &Value, name: &str) -> Option<Value> {
         let cls = types().class_of(obj);
         let f = cls.lookup(name)?;
-        Some(Value::BoundMethod(Rc::new(BoundMethod { receiver: obj.clone(), func: f })))
+        Some(Value::BoundMethod(Rc::new(BoundMethod {
+            receiver: obj.clone(),
+            func: f,
+        })))
     }
 
     // -----------------------------------------------------------------------------------
@@ -1130,7 +1238,8 @@ impl Vm<'_> {
             Value::List(l) => match idx {
                 Value::Int(_) | Value::Bool(_) => {
                     let l = l.borrow();
-                    let i = norm_index(idx.as_i64().unwrap_or(0), l.len()).ok_or_else(|| index_error("list index out of range"))?;
+                    let i = norm_index(idx.as_i64().unwrap_or(0), l.len())
+                        .ok_or_else(|| index_error("list index out of range"))?;
                     Ok(l[i].clone())
                 }
                 Value::Slice(s) => {
@@ -1145,7 +1254,8 @@ impl Vm<'_> {
             },
             Value::Tuple(t) => match idx {
                 Value::Int(_) | Value::Bool(_) => {
-                    let i = norm_index(idx.as_i64().unwrap_or(0), t.len()).ok_or_else(|| index_error("tuple index out of range"))?;
+                    let i = norm_index(idx.as_i64().unwrap_or(0), t.len())
+                        .ok_or_else(|| index_error("tuple index out of range"))?;
                     Ok(t[i].clone())
                 }
                 Value::Slice(s) => {
@@ -1159,8 +1269,11 @@ impl Vm<'_> {
             },
             Value::Str(s) => match idx {
                 Value::Int(_) | Value::Bool(_) => {
-                    let i = norm_index(idx.as_i64().unwrap_or(0), s.char_len()).ok_or_else(|| index_error("string index out of range"))?;
-                    Ok(Value::str(s.char_at(i).map(String::from).unwrap_or_default()))
+                    let i = norm_index(idx.as_i64().unwrap_or(0), s.char_len())
+                        .ok_or_else(|| index_error("string index out of range"))?;
+                    Ok(Value::str(
+                        s.char_at(i).map(String::from).unwrap_or_default(),
+                    ))
                 }
                 Value::Slice(sl) => {
                     let (start, _, step, n) = slice_indices(self, sl, s.char_len())?;
@@ -1168,7 +1281,11 @@ impl Vm<'_> {
                         return Ok(Value::str(s.substr(start as usize, start as usize + n)));
                     }
                     let chars: Vec<char> = s.as_str().chars().collect();
-                    Ok(Value::str(slice_pick(&chars, start, step, n).into_iter().collect::<String>()))
+                    Ok(Value::str(
+                        slice_pick(&chars, start, step, n)
+                            .into_iter()
+                            .collect::<String>(),
+                    ))
                 }
                 other => Err(type_error(format!(
                     "string indices must be integers, not '{}'",
@@ -1179,13 +1296,14 @@ impl Vm<'_> {
                 let b = crate::builtins::arg_bytes_like(obj)?;
                 match idx {
                     Value::Int(_) | Value::Bool(_) => {
-                        let i = norm_index(idx.as_i64().unwrap_or(0), b.len()).ok_or_else(|| {
-                            index_error(if matches!(obj, Value::Bytes(_)) {
-                                "index out of range"
-                            } else {
-                                "bytearray index out of range"
-                            })
-                        })?;
+                        let i =
+                            norm_index(idx.as_i64().unwrap_or(0), b.len()).ok_or_else(|| {
+                                index_error(if matches!(obj, Value::Bytes(_)) {
+                                    "index out of range"
+                                } else {
+                                    "bytearray index out of range"
+                                })
+                            })?;
                         Ok(Value::Int(b[i] as i64))
                     }
                     Value::Slice(s) => {
@@ -1199,7 +1317,11 @@ impl Vm<'_> {
                     }
                     other => Err(type_error(format!(
                         "{} indices must be integers or slices, not {}",
-                        if matches!(obj, Value::Bytes(_)) { "byte" } else { "bytearray" },
+                        if matches!(obj, Value::Bytes(_)) {
+                            "byte"
+                        } else {
+                            "bytearray"
+                        },
                         other.type_name()
                     ))),
                 }
@@ -1235,9 +1357,14 @@ impl Vm<'_> {
             }
             Value::Instance(i) => match i.class.lookup("__getitem__") {
                 Some(m) => self.call(&m, vec![obj.clone(), idx.clone()]),
-                None => Err(type_error(format!("'{}' object is not subscriptable", obj.type_name()))),
+                None => Err(type_error(format!(
+                    "'{}' object is not subscriptable",
+                    obj.type_name()
+                ))),
             },
-            Value::Class(c) if c.lookup("__class_getitem__").is_some() || c.builtin => Ok(obj.clone()),
+            Value::Class(c) if c.lookup("__class_getitem__").is_some() || c.builtin => {
+                Ok(obj.clone())
+            }
             other => Err(type_error(format!(
                 "'{}' object is not subscriptable",
                 other.type_name()
@@ -1312,9 +1439,9 @@ impl Vm<'_> {
                     let items = match &v {
                         Value::Bytes(_) | Value::ByteArray(_) => crate::builtins::arg_bytes_like(&v)?,
                         Value::Int(_) | Value::Str(_) | Value::None | Value::Float(_) => {
-                            return Err(type_error(format!(
-                                "can assign only bytes, buffers, or iterables of ints in range(0, 256)"
-                            )))
+                            return Err(type_error(
+                                "can assign only bytes, buffers, or iterables of ints in range(0, 256)",
+                            ))
                         }
                         other => {
                             let mut out = Vec::new();
@@ -1335,7 +1462,8 @@ impl Vm<'_> {
                     };
                     let len = b.borrow().len();
                     let (start, stop, _, _) = slice_indices(self, s, len)?;
-                    b.borrow_mut().splice(start as usize..stop.max(start) as usize, items);
+                    b.borrow_mut()
+                        .splice(start as usize..stop.max(start) as usize, items);
                     Ok(())
                 }
                 other => Err(type_error(format!(
@@ -1371,7 +1499,8 @@ impl Vm<'_> {
                 Value::Slice(s) => {
                     let len = l.borrow().len();
                     let (start, _, step, n) = slice_indices(self, s, len)?;
-                    let mut idxs: Vec<usize> = (0..n).map(|k| (start + step * k as i64) as usize).collect();
+                    let mut idxs: Vec<usize> =
+                        (0..n).map(|k| (start + step * k as i64) as usize).collect();
                     idxs.sort_unstable();
                     let mut l = l.borrow_mut();
                     for i in idxs.into_iter().rev() {
@@ -1392,7 +1521,10 @@ impl Vm<'_> {
                 }
             }
             Value::ByteArray(_) => {
-                let m = types().bytearray.lookup("__delitem__").expect("bytearray.__delitem__");
+                let m = types()
+                    .bytearray
+                    .lookup("__delitem__")
+                    .expect("bytearray.__delitem__");
                 self.call(&m, vec![obj.clone(), idx.clone()]).map(|_| ())
             }
             Value::Instance(i) => match i.class.lookup("__delitem__") {
@@ -1414,19 +1546,36 @@ impl Vm<'_> {
 
     pub fn get_iter(&mut self, v: &Value) -> PyResult<Value> {
         let st = match v {
-            Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::ByteArray(_) => {
-                IterState::Seq { seq: v.clone(), pos: 0 }
-            }
-            Value::Range(r) => IterState::Range { next: r.start, stop: r.stop, step: r.step },
+            Value::List(_)
+            | Value::Tuple(_)
+            | Value::Str(_)
+            | Value::Bytes(_)
+            | Value::ByteArray(_) => IterState::Seq {
+                seq: v.clone(),
+                pos: 0,
+            },
+            Value::Range(r) => IterState::Range {
+                next: r.start,
+                stop: r.stop,
+                step: r.step,
+            },
             Value::Dict(d) => {
                 let len = d.borrow().len();
-                IterState::Dict { dict: d.clone(), pos: 0, len, part: DictPart::Keys }
+                IterState::Dict {
+                    dict: d.clone(),
+                    pos: 0,
+                    len,
+                    part: DictPart::Keys,
+                }
             }
             Value::Set(s) => IterState::Values {
                 items: s.borrow().iter().map(|k| k.0.clone()).collect(),
                 pos: 0,
             },
-            Value::FrozenSet(s) => IterState::Values { items: s.iter().map(|k| k.0.clone()).collect(), pos: 0 },
+            Value::FrozenSet(s) => IterState::Values {
+                items: s.iter().map(|k| k.0.clone()).collect(),
+                pos: 0,
+            },
             Value::Iterator(_) | Value::Generator(_) => return Ok(v.clone()),
             Value::Instance(i) => {
                 if let Some(m) = i.class.lookup("__iter__") {
@@ -1443,11 +1592,22 @@ impl Vm<'_> {
                             Err(e) => return Err(e),
                         }
                     }
-                    return Ok(Value::Iterator(Rc::new(RefCell::new(IterState::Values { items, pos: 0 }))));
+                    return Ok(Value::Iterator(Rc::new(RefCell::new(IterState::Values {
+                        items,
+                        pos: 0,
+                    }))));
                 }
-                return Err(type_error(format!("'{}' object is not iterable", v.type_name())));
+                return Err(type_error(format!(
+                    "'{}' object is not iterable",
+                    v.type_name()
+                )));
             }
-            other => return Err(type_error(format!("'{}' object is not iterable", other.type_name()))),
+            other => {
+                return Err(type_error(format!(
+                    "'{}' object is not iterable",
+                    other.type_name()
+                )))
+            }
         };
         Ok(Value::Iterator(Rc::new(RefCell::new(st))))
     }
@@ -1460,10 +1620,14 @@ impl Vm<'_> {
                 let special = {
                     let s = st.borrow();
                     match &*s {
-                        IterState::Enumerate { inner, count } => Some((1u8, vec![inner.clone()], Value::Int(*count))),
+                        IterState::Enumerate { inner, count } => {
+                            Some((1u8, vec![inner.clone()], Value::Int(*count)))
+                        }
                         IterState::Zip { inners } => Some((2, inners.clone(), Value::None)),
                         IterState::Map { func, inners } => Some((3, inners.clone(), func.clone())),
-                        IterState::Filter { func, inner } => Some((4, vec![inner.clone()], func.clone())),
+                        IterState::Filter { func, inner } => {
+                            Some((4, vec![inner.clone()], func.clone()))
+                        }
                         _ => None,
                     }
                 };
@@ -1479,7 +1643,10 @@ impl Vm<'_> {
                             Value::Tuple(t) => t.get(i).cloned(),
                             Value::Str(st) => {
                                 if st.is_ascii() {
-                                    st.as_str().as_bytes().get(i).map(|b| Value::str((*b as char).to_string()))
+                                    st.as_str()
+                                        .as_bytes()
+                                        .get(i)
+                                        .map(|b| Value::str((*b as char).to_string()))
                                 } else {
                                     // Track a byte offset would be faster; strings are short.
                                     st.char_at(i).map(|c| Value::str(c.to_string()))
@@ -1503,12 +1670,20 @@ impl Vm<'_> {
                             None
                         }
                     }
-                    IterState::Dict { dict, pos, len, part } => {
+                    IterState::Dict {
+                        dict,
+                        pos,
+                        len,
+                        part,
+                    } => {
                         let d = dict.borrow();
                         if d.len() != *len {
                             drop(d);
                             *s = IterState::Exhausted;
-                            return Err(new_exc("RuntimeError", "dictionary changed size during iteration"));
+                            return Err(new_exc(
+                                "RuntimeError",
+                                "dictionary changed size during iteration",
+                            ));
                         }
                         let e = d.entry_at(*pos);
                         *pos += 1;
@@ -1539,9 +1714,15 @@ impl Vm<'_> {
                     Err(e) if e.is("StopIteration") => Ok(None),
                     Err(e) => Err(e),
                 },
-                None => Err(type_error(format!("'{}' object is not an iterator", it.type_name()))),
+                None => Err(type_error(format!(
+                    "'{}' object is not an iterator",
+                    it.type_name()
+                ))),
             },
-            other => Err(type_error(format!("'{}' object is not an iterator", other.type_name()))),
+            other => Err(type_error(format!(
+                "'{}' object is not an iterator",
+                other.type_name()
+            ))),
         }
     }
 
@@ -1554,7 +1735,9 @@ impl Vm<'_> {
     ) -> PyResult<Option<Value>> {
         match kind {
             1 => {
-                let Some(v) = self.next_value(&inners[0])? else { return Ok(None) };
+                let Some(v) = self.next_value(&inners[0])? else {
+                    return Ok(None);
+                };
                 let n = extra.as_i64().unwrap_or(0);
                 if let IterState::Enumerate { count, .. } = &mut *st.borrow_mut() {
                     *count += 1;
@@ -1585,7 +1768,9 @@ impl Vm<'_> {
                 self.call(&extra, args).map(Some)
             }
             _ => loop {
-                let Some(v) = self.next_value(&inners[0])? else { return Ok(None) };
+                let Some(v) = self.next_value(&inners[0])? else {
+                    return Ok(None);
+                };
                 let keep = if extra.is_none() {
                     self.truthy(&v)?
                 } else {
@@ -1624,7 +1809,10 @@ impl Vm<'_> {
             Value::Tuple(t) => t.to_vec(),
             Value::List(l) => l.borrow().clone(),
             other => {
-                if matches!(other, Value::Int(_) | Value::Float(_) | Value::None | Value::Bool(_)) {
+                if matches!(
+                    other,
+                    Value::Int(_) | Value::Float(_) | Value::None | Value::Bool(_)
+                ) {
                     return Err(type_error(format!(
                         "cannot unpack non-iterable {} object",
                         other.type_name()
@@ -1640,7 +1828,9 @@ impl Vm<'_> {
             )));
         }
         if items.len() > n {
-            return Err(value_error(format!("too many values to unpack (expected {n})")));
+            return Err(value_error(format!(
+                "too many values to unpack (expected {n})"
+            )));
         }
         Ok(items)
     }
@@ -1685,9 +1875,13 @@ impl Vm<'_> {
 
     pub fn repr(&mut self, v: &Value) -> PyResult<String> {
         Ok(match v {
-            Value::None | Value::Bool(_) | Value::Int(_) | Value::Long(_) | Value::Float(_) | Value::Str(_) | Value::Bytes(_) => {
-                repr_plain(v)
-            }
+            Value::None
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Long(_)
+            | Value::Float(_)
+            | Value::Str(_)
+            | Value::Bytes(_) => repr_plain(v),
             Value::ByteArray(b) => crate::text::repr::bytearray_repr(&b.borrow()),
             Value::List(l) => {
                 if self.repr_enter(v) {
@@ -1784,7 +1978,9 @@ impl Vm<'_> {
                     format!("<module '{}'>", m.name)
                 }
             }
-            Value::Generator(g) => format!("<generator object {} at 0x{:012x}>", g.qualname, v.id()),
+            Value::Generator(g) => {
+                format!("<generator object {} at 0x{:012x}>", g.qualname, v.id())
+            }
             Value::Iterator(_) => format!("<{} object at 0x{:012x}>", v.type_name(), v.id()),
             Value::Ellipsis => "Ellipsis".into(),
             Value::NotImplemented => "NotImplemented".into(),
@@ -1882,7 +2078,10 @@ impl Vm<'_> {
     /// `str(exc)` using the VM for the args' str/repr.
     pub fn exc_str(&mut self, inst: &Rc<crate::value::Instance>) -> PyResult<String> {
         // Args are mostly plain values; instances fall back to the VM.
-        let args = inst.exc().map(|d| d.borrow().args.clone()).unwrap_or_default();
+        let args = inst
+            .exc()
+            .map(|d| d.borrow().args.clone())
+            .unwrap_or_default();
         if args.iter().any(|a| matches!(a, Value::Instance(_))) && args.len() == 1 {
             return self.str(&args[0]);
         }
@@ -1975,7 +2174,17 @@ fn int_binop(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
                     }
                 }
             }
-            BinOp::RShift if y >= 0 => return Ok(Value::Int(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y })),
+            BinOp::RShift if y >= 0 => {
+                return Ok(Value::Int(if y >= 64 {
+                    if x < 0 {
+                        -1
+                    } else {
+                        0
+                    }
+                } else {
+                    x >> y
+                }))
+            }
             _ => {}
         }
     }
@@ -1987,7 +2196,9 @@ fn int_binop(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
         BinOp::Mult => Value::from_bigint(x * y),
         BinOp::FloorDiv => {
             if y.is_zero() {
-                return Err(crate::exc::zero_division("integer division or modulo by zero"));
+                return Err(crate::exc::zero_division(
+                    "integer division or modulo by zero",
+                ));
             }
             Value::from_bigint(x.div_floor(&y))
         }
@@ -2006,7 +2217,9 @@ fn int_binop(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
             let rf = r.to_f64().unwrap_or(0.0) / y.to_f64().unwrap_or(f64::INFINITY);
             let f = qf + rf;
             if f.is_infinite() {
-                return Err(crate::exc::overflow_error("integer division result too large for a float"));
+                return Err(crate::exc::overflow_error(
+                    "integer division result too large for a float",
+                ));
             }
             Value::Float(f)
         }
@@ -2014,11 +2227,15 @@ fn int_binop(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
             if y.is_negative() {
                 let xf = x.to_f64().unwrap_or(f64::INFINITY);
                 if xf == 0.0 {
-                    return Err(crate::exc::zero_division("0.0 cannot be raised to a negative power"));
+                    return Err(crate::exc::zero_division(
+                        "0.0 cannot be raised to a negative power",
+                    ));
                 }
                 Value::Float(xf.powf(y.to_f64().unwrap_or(f64::NEG_INFINITY)))
             } else {
-                let e = y.to_u64().ok_or_else(|| crate::exc::overflow_error("exponent too large"))?;
+                let e = y
+                    .to_u64()
+                    .ok_or_else(|| crate::exc::overflow_error("exponent too large"))?;
                 Value::from_bigint(int_pow(&x, e))
             }
         }
@@ -2026,7 +2243,9 @@ fn int_binop(op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
             if y.is_negative() {
                 return Err(value_error("negative shift count"));
             }
-            let s = y.to_usize().ok_or_else(|| crate::exc::overflow_error("too many digits in integer"))?;
+            let s = y
+                .to_usize()
+                .ok_or_else(|| crate::exc::overflow_error("too many digits in integer"))?;
             Value::from_bigint(x << s)
         }
         BinOp::RShift => {
@@ -2079,11 +2298,16 @@ fn float_binop(op: BinOp, x: f64, y: f64) -> PyResult<Value> {
         }
         BinOp::Pow => {
             if x == 0.0 && y < 0.0 {
-                return Err(crate::exc::zero_division("0.0 cannot be raised to a negative power"));
+                return Err(crate::exc::zero_division(
+                    "0.0 cannot be raised to a negative power",
+                ));
             }
             let r = x.powf(y);
             if r.is_infinite() && x.is_finite() && y.is_finite() {
-                return Err(new_exc("OverflowError", "(34, 'Numerical result out of range')"));
+                return Err(new_exc(
+                    "OverflowError",
+                    "(34, 'Numerical result out of range')",
+                ));
             }
             r
         }
@@ -2137,7 +2361,10 @@ fn unary_error(op: UnaryOp, v: &Value) -> PyErr {
         UnaryOp::Invert => "~",
         UnaryOp::Not => "not",
     };
-    type_error(format!("bad operand type for unary {sym}: '{}'", v.type_name()))
+    type_error(format!(
+        "bad operand type for unary {sym}: '{}'",
+        v.type_name()
+    ))
 }
 
 fn cmp_symbol(op: CmpOp) -> &'static str {
@@ -2164,15 +2391,60 @@ fn attr_error_with(msg: String, name: &str, obj: &Value, candidates: &[String]) 
 // dunder methods of builtin types (`int.__add__`, `(5).__add__(3)`, `lst.__len__()`)
 
 const NUMBER_DUNDERS: &[&str] = &[
-    "__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__", "__mod__", "__pow__", "__radd__", "__rsub__",
-    "__rmul__", "__rtruediv__", "__rfloordiv__", "__rmod__", "__rpow__", "__neg__", "__pos__", "__abs__", "__int__",
-    "__float__", "__bool__", "__lt__", "__le__", "__gt__", "__ge__",
+    "__add__",
+    "__sub__",
+    "__mul__",
+    "__truediv__",
+    "__floordiv__",
+    "__mod__",
+    "__pow__",
+    "__radd__",
+    "__rsub__",
+    "__rmul__",
+    "__rtruediv__",
+    "__rfloordiv__",
+    "__rmod__",
+    "__rpow__",
+    "__neg__",
+    "__pos__",
+    "__abs__",
+    "__int__",
+    "__float__",
+    "__bool__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
 ];
-const INT_DUNDERS: &[&str] = &["__lshift__", "__rshift__", "__and__", "__or__", "__xor__", "__invert__", "__index__"];
-const SEQ_DUNDERS: &[&str] = &["__len__", "__getitem__", "__contains__", "__iter__", "__lt__", "__le__", "__gt__", "__ge__"];
+const INT_DUNDERS: &[&str] = &[
+    "__lshift__",
+    "__rshift__",
+    "__and__",
+    "__or__",
+    "__xor__",
+    "__invert__",
+    "__index__",
+];
+const SEQ_DUNDERS: &[&str] = &[
+    "__len__",
+    "__getitem__",
+    "__contains__",
+    "__iter__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+];
 const CONCAT_DUNDERS: &[&str] = &["__add__", "__mul__", "__rmul__"];
 const MUT_DUNDERS: &[&str] = &["__setitem__", "__delitem__", "__iadd__"];
-const COMMON_DUNDERS: &[&str] = &["__eq__", "__ne__", "__str__", "__repr__", "__hash__", "__format__"];
+const COMMON_DUNDERS: &[&str] = &[
+    "__eq__",
+    "__ne__",
+    "__str__",
+    "__repr__",
+    "__hash__",
+    "__format__",
+];
 
 /// Does the builtin type `ty` have the special method `name`?
 fn dunder_supported(ty: &str, name: &str) -> bool {
@@ -2187,7 +2459,9 @@ fn dunder_supported(ty: &str, name: &str) -> bool {
         "tuple" => has(SEQ_DUNDERS) || has(CONCAT_DUNDERS),
         "list" | "bytearray" => has(SEQ_DUNDERS) || has(CONCAT_DUNDERS) || has(MUT_DUNDERS),
         "dict" => has(SEQ_DUNDERS) || has(MUT_DUNDERS) || name == "__or__",
-        "set" | "frozenset" => has(SEQ_DUNDERS) || matches!(name, "__or__" | "__and__" | "__sub__" | "__xor__"),
+        "set" | "frozenset" => {
+            has(SEQ_DUNDERS) || matches!(name, "__or__" | "__and__" | "__sub__" | "__xor__")
+        }
         "range" => has(SEQ_DUNDERS),
         _ => false,
     }
@@ -2203,7 +2477,11 @@ fn dunder_native(name: &str) -> Value {
 }
 
 fn binop_of(name: &str) -> Option<(BinOp, bool)> {
-    let base = name.trim_start_matches("__r").trim_start_matches("__i").trim_start_matches("__").trim_end_matches("__");
+    let base = name
+        .trim_start_matches("__r")
+        .trim_start_matches("__i")
+        .trim_start_matches("__")
+        .trim_end_matches("__");
     let reflected = name.starts_with("__r") && !matches!(name, "__rshift__");
     let op = match base {
         "add" => BinOp::Add,
@@ -2233,7 +2511,11 @@ fn dunder_call(vm: &mut Vm, args: crate::builtins::Args) -> PyResult<Value> {
     let name = a.remove(0);
     let name = name.as_str().unwrap_or("").to_string();
     let this = a.remove(0);
-    let arg = |i: usize| a.get(i).cloned().ok_or_else(|| type_error(format!("expected 1 argument, got {}", a.len())));
+    let arg = |i: usize| {
+        a.get(i)
+            .cloned()
+            .ok_or_else(|| type_error(format!("expected 1 argument, got {}", a.len())))
+    };
     Ok(match name.as_str() {
         "__eq__" => Value::Bool(vm.eq(&this, &arg(0)?)?),
         "__ne__" => Value::Bool(!vm.eq(&this, &arg(0)?)?),
@@ -2277,13 +2559,22 @@ fn dunder_call(vm: &mut Vm, args: crate::builtins::Args) -> PyResult<Value> {
                 }
             }
         },
-        "__int__" | "__index__" => return crate::builtins::number::int_new(vm, crate::builtins::Args::new(vec![Value::None, this])),
+        "__int__" | "__index__" => {
+            return crate::builtins::number::int_new(
+                vm,
+                crate::builtins::Args::new(vec![Value::None, this]),
+            )
+        }
         "__float__" => Value::Float(crate::builtins::arg_float(&this)?),
         "__iadd__" => return vm.binary_op(BinOp::Add, this, arg(0)?, true),
         _ => match binop_of(&name) {
             Some((op, reflected)) => {
                 let other = arg(0)?;
-                let (x, y) = if reflected { (other, this) } else { (this, other) };
+                let (x, y) = if reflected {
+                    (other, this)
+                } else {
+                    (this, other)
+                };
                 match vm.binary_op(op, x, y, false) {
                     Ok(v) => v,
                     Err(e) if e.is("TypeError") => Value::NotImplemented,

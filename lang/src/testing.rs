@@ -12,7 +12,10 @@ use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-use crate::host::{errno, Addr, Host, Location, Op, OpId, OsError, Reply, SockOpt, SockType, SocketCall, SocketHandle, Stream};
+use crate::host::{
+    errno, Addr, Host, Location, Op, OpId, OsError, Reply, SockOpt, SockType, SocketCall,
+    SocketHandle, Stream,
+};
 use crate::{Interpreter, Limits, Status};
 
 /// The host name the fake host reports; it resolves to 127.0.0.1.
@@ -56,7 +59,12 @@ pub struct Net {
 
 impl Default for Net {
     fn default() -> Self {
-        Net { now: 1_700_000_000.0, socks: HashMap::new(), next_fd: 3, next_port: 40000 }
+        Net {
+            now: 1_700_000_000.0,
+            socks: HashMap::new(),
+            next_fd: 3,
+            next_port: 40000,
+        }
     }
 }
 
@@ -104,8 +112,15 @@ impl Net {
 
     fn port_in_use(&self, kind: Option<SockType>, port: u16, reuse: bool) -> bool {
         self.socks.values().any(|s| {
-            let shared = reuse && kind == Some(SockType::Dgram) && s.opts.get(&opt_key(SockOpt::ReuseAddr)).is_some_and(|v| *v != 0);
-            !s.closed && !shared && s.kind == kind && s.local.as_ref().is_some_and(|a| a.port == port)
+            let shared = reuse
+                && kind == Some(SockType::Dgram)
+                && s.opts
+                    .get(&opt_key(SockOpt::ReuseAddr))
+                    .is_some_and(|v| *v != 0);
+            !s.closed
+                && !shared
+                && s.kind == kind
+                && s.local.as_ref().is_some_and(|a| a.port == port)
         })
     }
 
@@ -114,7 +129,10 @@ impl Net {
         self.socks
             .iter()
             .filter(|(_, s)| !s.closed && s.kind == Some(kind) && (!listening || s.listening))
-            .find(|(_, s)| s.local.as_ref().is_some_and(|a| a.port == port) && (kind == SockType::Dgram || s.peer_fd.is_none()))
+            .find(|(_, s)| {
+                s.local.as_ref().is_some_and(|a| a.port == port)
+                    && (kind == SockType::Dgram || s.peer_fd.is_none())
+            })
             .map(|(fd, _)| *fd)
     }
 
@@ -132,21 +150,39 @@ impl Net {
 
     pub fn readable(&self, fd: i32) -> bool {
         match self.socks.get(&fd) {
-            Some(s) => s.closed || !s.inbuf.is_empty() || s.eof || !s.datagrams.is_empty() || !s.backlog.is_empty(),
+            Some(s) => {
+                s.closed
+                    || !s.inbuf.is_empty()
+                    || s.eof
+                    || !s.datagrams.is_empty()
+                    || !s.backlog.is_empty()
+            }
             None => true,
         }
     }
 
     pub fn try_socket(&mut self, fd: i32, call: &SocketCall) -> Option<Reply> {
-        let err = |e: i32, m: &str| Some(Reply::Err(OsError { errno: e, message: m.into() }));
+        let err = |e: i32, m: &str| {
+            Some(Reply::Err(OsError {
+                errno: e,
+                message: m.into(),
+            }))
+        };
         if !self.socks.contains_key(&fd) {
             return err(errno::EBADF, "Bad file descriptor");
         }
         let kind = self.socks[&fd].kind;
         match call {
             SocketCall::Bind(a) => {
-                let port = if a.port == 0 { self.ephemeral() } else { a.port };
-                let reuse = self.socks[&fd].opts.get(&opt_key(SockOpt::ReuseAddr)).is_some_and(|v| *v != 0);
+                let port = if a.port == 0 {
+                    self.ephemeral()
+                } else {
+                    a.port
+                };
+                let reuse = self.socks[&fd]
+                    .opts
+                    .get(&opt_key(SockOpt::ReuseAddr))
+                    .is_some_and(|v| *v != 0);
                 if self.port_in_use(kind, port, reuse) {
                     return err(errno::EADDRINUSE, "Address already in use");
                 }
@@ -196,7 +232,11 @@ impl Net {
                 let s = self.socks.get_mut(&fd).expect("sock");
                 s.peer = Some(peer.clone());
                 s.peer_fd = Some(sfd);
-                self.socks.get_mut(&lfd).expect("listener").backlog.push_back(sfd);
+                self.socks
+                    .get_mut(&lfd)
+                    .expect("listener")
+                    .backlog
+                    .push_back(sfd);
                 Some(Reply::Connected { local, peer })
             }
             SocketCall::Send(data) | SocketCall::SendAll(data) => {
@@ -228,8 +268,19 @@ impl Net {
             SocketCall::SendTo(data, to) => {
                 let from = self.autobind(fd);
                 if let Some(dfd) = self.find_bound(SockType::Dgram, to.port, false) {
-                    let from = Addr::new(if from.host == "0.0.0.0" { "127.0.0.1".to_string() } else { from.host }, from.port);
-                    self.socks.get_mut(&dfd).expect("sock").datagrams.push_back((data.clone(), from));
+                    let from = Addr::new(
+                        if from.host == "0.0.0.0" {
+                            "127.0.0.1".to_string()
+                        } else {
+                            from.host
+                        },
+                        from.port,
+                    );
+                    self.socks
+                        .get_mut(&dfd)
+                        .expect("sock")
+                        .datagrams
+                        .push_back((data.clone(), from));
                 }
                 Some(Reply::Sent(data.len()))
             }
@@ -264,7 +315,10 @@ impl Net {
                 Some(Reply::DataFrom(d, from))
             }
             SocketCall::Shutdown(how) => {
-                if matches!(how, crate::host::Shutdown::Write | crate::host::Shutdown::Both) {
+                if matches!(
+                    how,
+                    crate::host::Shutdown::Write | crate::host::Shutdown::Both
+                ) {
                     self.socks.get_mut(&fd).expect("sock").write_shut = true;
                     if let Some(pfd) = self.socks[&fd].peer_fd {
                         if let Some(p) = self.socks.get_mut(&pfd) {
@@ -286,21 +340,26 @@ impl Net {
                 Some(Reply::Done)
             }
             SocketCall::SetOpt { opt, value } => {
-                self.socks.get_mut(&fd).expect("sock").opts.insert(opt_key(*opt), *value);
+                self.socks
+                    .get_mut(&fd)
+                    .expect("sock")
+                    .opts
+                    .insert(opt_key(*opt), *value);
                 Some(Reply::Done)
             }
             SocketCall::GetOpt { opt } => {
                 let s = &self.socks[&fd];
                 let v = match opt {
                     SockOpt::Type => kind.map(|k| k.number()).unwrap_or(1),
-                    SockOpt::RcvBuf | SockOpt::SndBuf => *s.opts.get(&opt_key(*opt)).unwrap_or(&65536),
+                    SockOpt::RcvBuf | SockOpt::SndBuf => {
+                        *s.opts.get(&opt_key(*opt)).unwrap_or(&65536)
+                    }
                     _ => *s.opts.get(&opt_key(*opt)).unwrap_or(&0),
                 };
                 Some(Reply::Int(v))
             }
         }
     }
-
 }
 
 impl FakeHost {
@@ -332,15 +391,26 @@ impl FakeHost {
                 let mut net = self.net.borrow_mut();
                 let fd = net.next_fd;
                 net.next_fd += 1;
-                net.socks.insert(fd, FakeSock { kind: Some(*kind), ..Default::default() });
+                net.socks.insert(
+                    fd,
+                    FakeSock {
+                        kind: Some(*kind),
+                        ..Default::default()
+                    },
+                );
                 Some(Reply::Created(SocketHandle(fd)))
             }
             Op::Input => Some(Reply::Line(self.stdin.pop_front())),
             Op::Sleep { .. } => None,
-            Op::Resolve { host } => Some(Reply::Addrs(vec![if host == "" { "0.0.0.0".into() } else { norm_host(host) }])),
+            Op::Resolve { host } => Some(Reply::Addrs(vec![if host.is_empty() {
+                "0.0.0.0".into()
+            } else {
+                norm_host(host)
+            }])),
             Op::Select { read, write, .. } => {
                 let net = self.net.borrow();
-                let r: Vec<SocketHandle> = read.iter().copied().filter(|h| net.readable(h.0)).collect();
+                let r: Vec<SocketHandle> =
+                    read.iter().copied().filter(|h| net.readable(h.0)).collect();
                 let w: Vec<SocketHandle> = write.clone();
                 if r.is_empty() && w.is_empty() {
                     None
@@ -383,7 +453,10 @@ impl FakeHost {
 
     /// The earliest timer deadline among this host's waiting ops.
     pub fn next_deadline(&self) -> Option<f64> {
-        self.pending.iter().filter_map(|p| p.deadline).min_by(|a, b| a.total_cmp(b))
+        self.pending
+            .iter()
+            .filter_map(|p| p.deadline)
+            .min_by(|a, b| a.total_cmp(b))
     }
 
     /// Hand every answer that is ready to the interpreter; returns how many.
@@ -416,7 +489,10 @@ impl FakeHost {
         let p = self.pending.remove(i);
         let reply = match p.op {
             Op::Sleep { .. } => Reply::Done,
-            Op::Select { .. } => Reply::Ready { read: vec![], write: vec![] },
+            Op::Select { .. } => Reply::Ready {
+                read: vec![],
+                write: vec![],
+            },
             _ => Reply::TimedOut,
         };
         self.ready.push_back((p.id, reply));
@@ -475,7 +551,10 @@ impl Host for FakeHost {
                     if t == 0.0 {
                         self.ready.push_back((
                             id,
-                            Reply::Err(OsError { errno: errno::EAGAIN, message: "Resource temporarily unavailable".into() }),
+                            Reply::Err(OsError {
+                                errno: errno::EAGAIN,
+                                message: "Resource temporarily unavailable".into(),
+                            }),
                         ));
                         return;
                     }
@@ -506,10 +585,10 @@ impl Host for FakeHost {
     }
 
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>, OsError> {
-        self.files
-            .get(path)
-            .cloned()
-            .ok_or(OsError { errno: errno::ENOENT, message: "No such file or directory".into() })
+        self.files.get(path).cloned().ok_or(OsError {
+            errno: errno::ENOENT,
+            message: "No such file or directory".into(),
+        })
     }
 
     fn write_file(&mut self, path: &str, data: &[u8], append: bool) -> Result<(), OsError> {
@@ -554,7 +633,10 @@ pub fn run_together(scripts: &[Script]) -> Vec<RunResult> {
 
 /// [`run_together`] with these files in every script's file area; also returns the
 /// files the scripts wrote (or changed).
-pub fn run_together_files(scripts: &[Script], files: &[(String, Vec<u8>)]) -> (Vec<RunResult>, Vec<(String, Vec<u8>)>) {
+pub fn run_together_files(
+    scripts: &[Script],
+    files: &[(String, Vec<u8>)],
+) -> (Vec<RunResult>, Vec<(String, Vec<u8>)>) {
     let net = Rc::new(RefCell::new(Net::default()));
     let mut hosts: Vec<FakeHost> = Vec::new();
     let mut interps: Vec<Interpreter> = Vec::new();
@@ -566,7 +648,10 @@ pub fn run_together_files(scripts: &[Script], files: &[(String, Vec<u8>)]) -> (V
     for _round in 0..200_000 {
         let done = |codes: &Vec<Option<i32>>| {
             codes.len() == scripts.len()
-                && scripts.iter().zip(codes.iter()).all(|(s, c)| s.forever || c.is_some())
+                && scripts
+                    .iter()
+                    .zip(codes.iter())
+                    .all(|(s, c)| s.forever || c.is_some())
         };
         if done(&codes) && settle_until.is_none() {
             settle_until = Some(net.borrow().now + 1.5);
@@ -605,7 +690,12 @@ pub fn run_together_files(scripts: &[Script], files: &[(String, Vec<u8>)]) -> (V
                 h.files.insert(n.clone(), d.clone());
             }
             hosts.push(h);
-            interps.push(Interpreter::new(&s.source, &s.name, vec![s.name.clone()], Limits::default()));
+            interps.push(Interpreter::new(
+                &s.source,
+                &s.name,
+                vec![s.name.clone()],
+                Limits::default(),
+            ));
             codes.push(None);
             settled.push(false);
             continue;
@@ -635,7 +725,11 @@ pub fn run_together_files(scripts: &[Script], files: &[(String, Vec<u8>)]) -> (V
     let results = hosts
         .into_iter()
         .zip(codes)
-        .map(|(h, code)| RunResult { stdout: h.stdout, stderr: h.stderr, code })
+        .map(|(h, code)| RunResult {
+            stdout: h.stdout,
+            stderr: h.stderr,
+            code,
+        })
         .collect();
     (results, written)
 }
@@ -648,7 +742,16 @@ pub fn run_script(source: &str, stdin: &str) -> RunResult {
 /// Run a script with a given file name.
 pub fn run_script_named(source: &str, filename: &str, stdin: &str) -> RunResult {
     let mut host = FakeHost::new(stdin);
-    let mut interp = Interpreter::new(source, filename, vec![filename.to_string()], Limits::default());
+    let mut interp = Interpreter::new(
+        source,
+        filename,
+        vec![filename.to_string()],
+        Limits::default(),
+    );
     let code = host.run(&mut interp, 200_000);
-    RunResult { stdout: host.stdout, stderr: host.stderr, code }
+    RunResult {
+        stdout: host.stdout,
+        stderr: host.stderr,
+        code,
+    }
 }

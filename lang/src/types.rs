@@ -55,7 +55,12 @@ pub fn types() -> &'static Types {
 
 /// Make a native function value.
 pub fn native(name: &'static str, owner: &'static str, func: NativeFnPtr) -> Value {
-    Value::Native(Rc::new(NativeFunc { name, owner, func, data: None }))
+    Value::Native(Rc::new(NativeFunc {
+        name,
+        owner,
+        func,
+        data: None,
+    }))
 }
 
 /// Create a class. `methods` go into its dict as natives.
@@ -119,12 +124,20 @@ impl Types {
         let float = mk("float", Some(number::float_new), number::FLOAT_METHODS);
         let str_ = mk("str", Some(s::str_new), s::METHODS);
         let bytes_ = mk("bytes", Some(bytes::bytes_new), bytes::BYTES_METHODS);
-        let bytearray = mk("bytearray", Some(bytes::bytearray_new), bytes::BYTEARRAY_METHODS);
+        let bytearray = mk(
+            "bytearray",
+            Some(bytes::bytearray_new),
+            bytes::BYTEARRAY_METHODS,
+        );
         let list_ = mk("list", Some(list::list_new), list::LIST_METHODS);
         let tuple = mk("tuple", Some(list::tuple_new), list::TUPLE_METHODS);
         let dict_ = mk("dict", Some(dict::dict_new), dict::METHODS);
         let set_ = mk("set", Some(set::set_new), set::SET_METHODS);
-        let frozenset = mk("frozenset", Some(set::frozenset_new), set::FROZENSET_METHODS);
+        let frozenset = mk(
+            "frozenset",
+            Some(set::frozenset_new),
+            set::FROZENSET_METHODS,
+        );
         let range = mk("range", Some(list::range_new), list::RANGE_METHODS);
         let slice = mk("slice", Some(object::slice_new), &[]);
         let none = mk("NoneType", None, &[]);
@@ -136,7 +149,11 @@ impl Types {
         let iterator = mk("iterator", None, object::ITERATOR_METHODS);
         let ellipsis = mk("ellipsis", None, &[]);
         let not_implemented = mk("NotImplementedType", None, &[]);
-        let property = mk("property", Some(object::property_new), object::PROPERTY_METHODS);
+        let property = mk(
+            "property",
+            Some(object::property_new),
+            object::PROPERTY_METHODS,
+        );
         let staticmethod = mk("staticmethod", Some(object::staticmethod_new), &[]);
         let classmethod = mk("classmethod", Some(object::classmethod_new), &[]);
         let super_ = mk("super", Some(object::super_new), &[]);
@@ -214,19 +231,27 @@ impl Types {
         ];
         for (name, base) in HIERARCHY {
             let b = excs[base].clone();
-            let c = new_class(name, "builtins", vec![b], ClassKind::Exception, None, &[], false);
+            let c = new_class(
+                name,
+                "builtins",
+                vec![b],
+                ClassKind::Exception,
+                None,
+                &[],
+                false,
+            );
             excs.insert(name, c);
             exc_order.push(name);
         }
         // OSError's own __init__ sets errno/strerror.
-        excs["OSError"]
-            .dict
-            .borrow_mut()
-            .insert(Rc::from("__init__"), native("__init__", "OSError", object::oserror_init));
-        excs["OSError"]
-            .dict
-            .borrow_mut()
-            .insert(Rc::from("__str__"), native("__str__", "OSError", object::exception_str));
+        excs["OSError"].dict.borrow_mut().insert(
+            Rc::from("__init__"),
+            native("__init__", "OSError", object::oserror_init),
+        );
+        excs["OSError"].dict.borrow_mut().insert(
+            Rc::from("__str__"),
+            native("__str__", "OSError", object::exception_str),
+        );
         Types {
             object,
             type_,
@@ -269,7 +294,10 @@ impl Types {
 
     /// All builtin exception classes in hierarchy order.
     pub fn exceptions(&self) -> Vec<(&'static str, Rc<Class>)> {
-        self.exc_order.iter().map(|n| (*n, self.excs[n].clone())).collect()
+        self.exc_order
+            .iter()
+            .map(|n| (*n, self.excs[n].clone()))
+            .collect()
     }
 
     /// The builtin classes exposed as builtins names (`int`, `str`, ...).

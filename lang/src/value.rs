@@ -81,8 +81,16 @@ pub struct PyStr {
 
 impl PyStr {
     pub fn new(s: String) -> PyStr {
-        let chars = if s.is_ascii() { s.len() } else { s.chars().count() };
-        PyStr { s, chars, hash: Cell::new(0) }
+        let chars = if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        };
+        PyStr {
+            s,
+            chars,
+            hash: Cell::new(0),
+        }
     }
     /// A hash of the text, cached (dict keys and attribute names are hashed often).
     pub fn hash_code(&self) -> u64 {
@@ -119,7 +127,11 @@ impl PyStr {
         if self.is_ascii() {
             i.min(self.s.len())
         } else {
-            self.s.char_indices().nth(i).map(|(b, _)| b).unwrap_or(self.s.len())
+            self.s
+                .char_indices()
+                .nth(i)
+                .map(|(b, _)| b)
+                .unwrap_or(self.s.len())
         }
     }
     /// The substring between two character indices (clamped).
@@ -383,7 +395,8 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
             }
             let (x, y) = (x.borrow(), y.borrow());
             x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, &w)))
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, &w)))
         }
         (Set(x), Set(y)) => *x.borrow() == *y.borrow(),
         (FrozenSet(x), FrozenSet(y)) => **x == **y,
@@ -541,7 +554,9 @@ impl Dict {
 
     /// The value at a position returned by [`Dict::position`].
     pub fn value_at(&self, pos: usize) -> Option<Value> {
-        self.entries.get(pos).and_then(|e| e.as_ref().map(|(_, v)| v.clone()))
+        self.entries
+            .get(pos)
+            .and_then(|e| e.as_ref().map(|(_, v)| v.clone()))
     }
     pub fn set_str(&mut self, k: &str, v: Value) {
         self.insert(Key(Value::str(k)), v)
@@ -571,7 +586,9 @@ impl Dict {
     }
     /// Entries in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&Key, &Value)> {
-        self.entries.iter().filter_map(|e| e.as_ref().map(|(k, v)| (k, v)))
+        self.entries
+            .iter()
+            .filter_map(|e| e.as_ref().map(|(k, v)| (k, v)))
     }
     pub fn keys(&self) -> Vec<Value> {
         self.iter().map(|(k, _)| k.0.clone()).collect()
@@ -824,7 +841,9 @@ pub fn compute_mro(cls: &Rc<Class>) -> Vec<Rc<Class>> {
         }
     }
     // `object` goes last even when several bases bring it in.
-    let (objs, mut rest): (Vec<_>, Vec<_>) = tail.into_iter().partition(|c| c.bases.is_empty() && &*c.name == "object");
+    let (objs, mut rest): (Vec<_>, Vec<_>) = tail
+        .into_iter()
+        .partition(|c| c.bases.is_empty() && &*c.name == "object");
     out.append(&mut rest);
     out.extend(objs);
     out
@@ -872,7 +891,11 @@ pub struct Instance {
 
 impl Instance {
     pub fn new(class: Rc<Class>, payload: Payload) -> Instance {
-        Instance { class, dict: RefCell::new(AttrMap::default()), payload }
+        Instance {
+            class,
+            dict: RefCell::new(AttrMap::default()),
+            payload,
+        }
     }
     /// The native state of a native object, if it is a `T`.
     pub fn native<T: 'static>(&self) -> Option<&T> {
@@ -906,19 +929,45 @@ pub struct Module {
 
 /// The state of a builtin iterator.
 pub enum IterState {
-    Seq { seq: Value, pos: usize },
-    Range { next: i64, stop: i64, step: i64 },
+    Seq {
+        seq: Value,
+        pos: usize,
+    },
+    Range {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
     /// dict keys / values / items views: position in insertion order, and which part.
-    Dict { dict: Rc<RefCell<Dict>>, pos: usize, len: usize, part: DictPart },
+    Dict {
+        dict: Rc<RefCell<Dict>>,
+        pos: usize,
+        len: usize,
+        part: DictPart,
+    },
     /// A precomputed list of values (sets, reversed(), zip/map results computed eagerly).
-    Values { items: Vec<Value>, pos: usize },
+    Values {
+        items: Vec<Value>,
+        pos: usize,
+    },
     /// `enumerate(it, start)`.
-    Enumerate { inner: Value, count: i64 },
+    Enumerate {
+        inner: Value,
+        count: i64,
+    },
     /// `zip(a, b, ...)`.
-    Zip { inners: Vec<Value> },
+    Zip {
+        inners: Vec<Value>,
+    },
     /// `map(f, it...)`, `filter(f, it)`: need the VM to call `f`.
-    Map { func: Value, inners: Vec<Value> },
-    Filter { func: Value, inner: Value },
+    Map {
+        func: Value,
+        inners: Vec<Value>,
+    },
+    Filter {
+        func: Value,
+        inner: Value,
+    },
     /// An iterator object whose `__next__` is a Python method (user iterators).
     Exhausted,
 }

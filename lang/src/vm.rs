@@ -30,7 +30,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_depth: 1000, budget: None, slice: 20_000 }
+        Limits {
+            max_depth: 1000,
+            budget: None,
+            slice: 20_000,
+        }
     }
 }
 
@@ -47,7 +51,10 @@ pub enum FrameKind {
     /// A class call running `__init__`: the caller gets the instance.
     Init(Value),
     /// A class body: the caller gets the class built from the namespace.
-    ClassBody { name: Rc<str>, bases: Vec<Value> },
+    ClassBody {
+        name: Rc<str>,
+        bases: Vec<Value>,
+    },
     /// A generator's frame, resumed by `next()`/`send()`/a `for` loop.
     Generator(Rc<Generator>),
     /// A module body being imported: the caller gets the module.
@@ -109,19 +116,30 @@ impl Frame {
 /// Called with the host's reply to turn it into the blocked call's result.
 pub type Completion = Box<dyn FnOnce(&mut Vm, Reply) -> PyResult<Value>>;
 
+/// Polled by the scheduler: `Some(result)` resumes the waiting thread.
+pub type Poll = Box<dyn FnMut(&mut Vm) -> Option<PyResult<Value>>>;
+/// The result of a wait whose timeout expired.
+pub type OnTimeout = Box<dyn FnOnce(&mut Vm) -> PyResult<Value>>;
+
 /// A thread-sync wait: polled by the scheduler until it yields a result.
 pub struct Waiter {
-    pub poll: Box<dyn FnMut(&mut Vm) -> Option<PyResult<Value>>>,
+    pub poll: Poll,
     /// Result when the timeout expires first.
-    pub on_timeout: Option<Box<dyn FnOnce(&mut Vm) -> PyResult<Value>>>,
+    pub on_timeout: Option<OnTimeout>,
     pub timeout_op: Option<OpId>,
     pub timed_out: bool,
 }
 
 /// What a native asked the VM to do after it returns.
 pub enum Pending {
-    Block { op: Op, then: Completion },
-    Wait { waiter: Waiter, timeout: Option<f64> },
+    Block {
+        op: Op,
+        then: Completion,
+    },
+    Wait {
+        waiter: Waiter,
+        timeout: Option<f64>,
+    },
     /// Hand a call over to Python as the native's result.
     TailCall(Value, Args),
     /// Resume a generator (its next value becomes the call's result).
@@ -136,8 +154,14 @@ pub enum Pending {
 pub enum ThreadState {
     /// Ready; `Some` = deliver this result to the call it was suspended in.
     Runnable(Option<PyResult<Value>>),
-    WaitOp { id: OpId, then: Completion },
-    Replied { then: Completion, reply: Reply },
+    WaitOp {
+        id: OpId,
+        then: Completion,
+    },
+    Replied {
+        then: Completion,
+        reply: Reply,
+    },
     WaitCond(Waiter),
     Done,
 }
@@ -340,9 +364,16 @@ impl Core {
             if t.is_done() {
                 continue;
             }
-            let frames = if i == self.cur { &self.frames } else { &t.frames };
+            let frames = if i == self.cur {
+                &self.frames
+            } else {
+                &t.frames
+            };
             if let Some(f) = frames.last() {
-                out.push(Location { thread: t.id, line: f.current_line().max(f.code.line_at(f.pc)) });
+                out.push(Location {
+                    thread: t.id,
+                    line: f.current_line().max(f.code.line_at(f.pc)),
+                });
             }
         }
         out
@@ -365,7 +396,10 @@ impl<'h> Vm<'h> {
                 "socklab cannot block (socket, input, sleep, lock) inside a function called by a builtin (key=, __str__, __eq__...)",
             ));
         }
-        self.pending = Some(Pending::Block { op, then: Box::new(then) });
+        self.pending = Some(Pending::Block {
+            op,
+            then: Box::new(then),
+        });
         Ok(Value::None)
     }
 
@@ -425,7 +459,10 @@ impl<'h> Vm<'h> {
 
     pub fn call_args(&mut self, func: &Value, args: Args) -> PyResult<Value> {
         if self.nested >= MAX_NESTED {
-            return Err(new_exc("RecursionError", "maximum recursion depth exceeded"));
+            return Err(new_exc(
+                "RecursionError",
+                "maximum recursion depth exceeded",
+            ));
         }
         self.nested += 1;
         let flow = self.call_flow(func.clone(), args);
@@ -456,10 +493,7 @@ impl<'h> Vm<'h> {
 
     /// Next value of a generator, driven from native code.
     pub fn gen_next_nested(&mut self, gen: &Rc<Generator>, sent: Value) -> PyResult<Value> {
-        let frame = match self.gen_take_frame(gen, sent) {
-            Ok(f) => f,
-            Err(e) => return Err(e),
-        };
+        let frame = self.gen_take_frame(gen, sent)?;
         self.nested += 1;
         let base = self.frames.len();
         let r = self.execute(frame, base, Flow::Next);
@@ -509,7 +543,10 @@ impl<'h> Vm<'h> {
     /// The current line of the running thread's innermost Python frame.
     pub fn current_location(&self) -> Location {
         let line = self.frames.last().map(|f| f.current_line()).unwrap_or(0);
-        Location { thread: self.thread_id(), line }
+        Location {
+            thread: self.thread_id(),
+            line,
+        }
     }
 
     // -----------------------------------------------------------------------------------
@@ -559,7 +596,9 @@ impl<'h> Vm<'h> {
     }
 
     fn deliver_interrupt(&mut self) {
-        let Some(main) = self.threads.iter().position(|t| t.id == 0) else { return };
+        let Some(main) = self.threads.iter().position(|t| t.id == 0) else {
+            return;
+        };
         if self.threads[main].is_done() {
             // The main thread already ended and waits for other threads: stop now.
             self.exited = Some(130);
@@ -585,7 +624,9 @@ impl<'h> Vm<'h> {
                 continue;
             }
             let st = std::mem::replace(&mut self.threads[i].state, ThreadState::Done);
-            let ThreadState::WaitCond(mut w) = st else { continue };
+            let ThreadState::WaitCond(mut w) = st else {
+                continue;
+            };
             // The poll runs "as" the waiting thread (current_thread() inside it).
             let saved = self.cur;
             self.cur = i;
@@ -622,7 +663,11 @@ impl<'h> Vm<'h> {
         if n == 0 {
             return None;
         }
-        let start = if self.yield_now { self.cur + 1 } else { self.cur };
+        let start = if self.yield_now {
+            self.cur + 1
+        } else {
+            self.cur
+        };
         self.yield_now = false;
         (0..n).map(|k| (start + k) % n).find(|&i| {
             matches!(
@@ -661,7 +706,10 @@ impl<'h> Vm<'h> {
             return;
         };
         let preempted = std::mem::replace(&mut self.threads[i].preempted, false);
-        if preempted && matches!(st, ThreadState::Runnable(Some(Err(_)))) && frame.pc < frame.code.instrs.len() {
+        if preempted
+            && matches!(st, ThreadState::Runnable(Some(Err(_))))
+            && frame.pc < frame.code.instrs.len()
+        {
             frame.pc += 1;
         }
         let first = match st {
@@ -758,7 +806,10 @@ impl<'h> Vm<'h> {
             .map(|n| self.str(&n).unwrap_or_default())
             .unwrap_or_else(|| format!("Thread-{}", self.threads[self.cur].id));
         let text = self.format_exception(e);
-        self.host.write(Stream::Stderr, &format!("Exception in thread {name}:\n{text}"));
+        self.host.write(
+            Stream::Stderr,
+            &format!("Exception in thread {name}:\n{text}"),
+        );
     }
 
     // -----------------------------------------------------------------------------------
@@ -813,7 +864,11 @@ impl<'h> Vm<'h> {
                             frame.pc = target as usize;
                         } else {
                             flow = Flow::Raise(
-                                crate::exc::stop_iteration(if v.is_none() { None } else { Some(v) }),
+                                crate::exc::stop_iteration(if v.is_none() {
+                                    None
+                                } else {
+                                    Some(v)
+                                }),
                                 false,
                             );
                             continue;
@@ -841,7 +896,10 @@ impl<'h> Vm<'h> {
                 }
                 Flow::Suspend => {
                     let p = self.pending.take();
-                    let loc = Location { thread: self.thread_id(), line: frame.current_line() };
+                    let loc = Location {
+                        thread: self.thread_id(),
+                        line: frame.current_line(),
+                    };
                     let cur = self.cur;
                     self.frames.push(frame);
                     match p {
@@ -851,12 +909,21 @@ impl<'h> Vm<'h> {
                             self.threads[cur].state = ThreadState::WaitOp { id, then };
                             self.host.submit(id, op, loc);
                         }
-                        Some(Pending::Wait { mut waiter, timeout }) => {
+                        Some(Pending::Wait {
+                            mut waiter,
+                            timeout,
+                        }) => {
                             if let Some(t) = timeout {
                                 let id = self.next_op;
                                 self.next_op += 1;
                                 waiter.timeout_op = Some(id);
-                                self.host.submit(id, Op::Sleep { seconds: t.max(0.0) }, loc);
+                                self.host.submit(
+                                    id,
+                                    Op::Sleep {
+                                        seconds: t.max(0.0),
+                                    },
+                                    loc,
+                                );
                             }
                             self.threads[cur].state = ThreadState::WaitCond(waiter);
                         }
@@ -876,12 +943,10 @@ impl<'h> Vm<'h> {
                     }
                     return Outcome::Suspend;
                 }
-                Flow::Raise(e, reraise) => {
-                    match self.unwind(&mut frame, base, e, reraise) {
-                        Ok(()) => {}
-                        Err(e) => return Outcome::Raise(e),
-                    }
-                }
+                Flow::Raise(e, reraise) => match self.unwind(&mut frame, base, e, reraise) {
+                    Ok(()) => {}
+                    Err(e) => return Outcome::Raise(e),
+                },
             }
             flow = Flow::Next;
 
@@ -945,9 +1010,25 @@ impl<'h> Vm<'h> {
                     }
                     let key = Key(frame.code.name_values[i as usize].clone());
                     let (found, entry) = match g.position(&key) {
-                        Some(p) => (g.value_at(p), GlobalCache { globals_version: gver, builtins_version: bver, pos: p as u32, kind: 1 }),
+                        Some(p) => (
+                            g.value_at(p),
+                            GlobalCache {
+                                globals_version: gver,
+                                builtins_version: bver,
+                                pos: p as u32,
+                                kind: 1,
+                            },
+                        ),
                         None => match b.position(&key) {
-                            Some(p) => (b.value_at(p), GlobalCache { globals_version: gver, builtins_version: bver, pos: p as u32, kind: 2 }),
+                            Some(p) => (
+                                b.value_at(p),
+                                GlobalCache {
+                                    globals_version: gver,
+                                    builtins_version: bver,
+                                    pos: p as u32,
+                                    kind: 2,
+                                },
+                            ),
                             None => (None, GlobalCache::default()),
                         },
                     };
@@ -959,7 +1040,10 @@ impl<'h> Vm<'h> {
                             frame.stack.push(v);
                             continue;
                         }
-                        None => Flow::Raise(self.name_error(&frame, &frame.code.names[i as usize]), false),
+                        None => Flow::Raise(
+                            self.name_error(&frame, &frame.code.names[i as usize]),
+                            false,
+                        ),
                     }
                 }
                 Instr::StoreGlobal(i) => {
@@ -1071,7 +1155,10 @@ impl<'h> Vm<'h> {
                                 }
                                 continue;
                             }
-                            IterState::Seq { seq: Value::List(l), pos } => {
+                            IterState::Seq {
+                                seq: Value::List(l),
+                                pos,
+                            } => {
                                 let item = l.borrow().get(*pos).cloned();
                                 match item {
                                     Some(v) => {
@@ -1112,10 +1199,25 @@ impl<'h> Vm<'h> {
                     "RuntimeError",
                     format!("socklab stopped the script: it used its budget of {b} operations"),
                 );
-                let here = frame.code.spans.get(frame.pc).copied().unwrap_or_else(|| frame.current_span());
-                e.add_tb(&frame.code.filename, &frame.code.name, here, frame.code.hidden);
+                let here = frame
+                    .code
+                    .spans
+                    .get(frame.pc)
+                    .copied()
+                    .unwrap_or_else(|| frame.current_span());
+                e.add_tb(
+                    &frame.code.filename,
+                    &frame.code.name,
+                    here,
+                    frame.code.hidden,
+                );
                 for f in self.frames.iter().rev() {
-                    e.add_tb(&f.code.filename, &f.code.name, f.current_span(), f.code.hidden);
+                    e.add_tb(
+                        &f.code.filename,
+                        &f.code.name,
+                        f.current_span(),
+                        f.code.hidden,
+                    );
                 }
                 self.report_uncaught(&e);
                 self.exited = Some(1);
@@ -1134,11 +1236,13 @@ impl<'h> Vm<'h> {
         }
         if self.quantum_left == 0 {
             self.quantum_left = QUANTUM;
-            let others = self
-                .threads
-                .iter()
-                .enumerate()
-                .any(|(i, t)| i != self.cur && matches!(t.state, ThreadState::Runnable(_) | ThreadState::Replied { .. }));
+            let others = self.threads.iter().enumerate().any(|(i, t)| {
+                i != self.cur
+                    && matches!(
+                        t.state,
+                        ThreadState::Runnable(_) | ThreadState::Replied { .. }
+                    )
+            });
             if others {
                 self.yield_now = true;
                 return Some(self.preempt(frame));
@@ -1174,7 +1278,13 @@ impl<'h> Vm<'h> {
 
     /// Find a handler for `e` in `frame` or its callers (down to `base`). On success the
     /// frame to continue with is in `frame`; otherwise the exception leaves `base`.
-    fn unwind(&mut self, frame: &mut Box<Frame>, base: usize, e: PyErr, reraise: bool) -> Result<(), PyErr> {
+    fn unwind(
+        &mut self,
+        frame: &mut Box<Frame>,
+        base: usize,
+        e: PyErr,
+        reraise: bool,
+    ) -> Result<(), PyErr> {
         // A fresh exception: chain it to the one being handled.
         if !reraise && e.data().traceback.is_empty() {
             if let Some(ctx) = self.exc_stack.last() {
@@ -1189,14 +1299,21 @@ impl<'h> Vm<'h> {
         loop {
             if is_stop {
                 // A `for` loop's iterator (a `__next__` method) is exhausted.
-                if let Some(Instr::ForIter(t)) = frame.code.instrs.get(frame.pc.wrapping_sub(1)).copied() {
+                if let Some(Instr::ForIter(t)) =
+                    frame.code.instrs.get(frame.pc.wrapping_sub(1)).copied()
+                {
                     frame.stack.pop();
                     frame.pc = t as usize;
                     return Ok(());
                 }
             }
             if add_entry {
-                e.add_tb(&frame.code.filename, &frame.code.name, frame.current_span(), frame.code.hidden);
+                e.add_tb(
+                    &frame.code.filename,
+                    &frame.code.name,
+                    frame.current_span(),
+                    frame.code.hidden,
+                );
             }
             add_entry = true;
             if let Some(b) = frame.blocks.pop() {
@@ -1271,7 +1388,9 @@ impl<'h> Vm<'h> {
                 Some(p) => {
                     if self.nested > 0 {
                         return Flow::Raise(
-                            runtime_error("socklab cannot block inside a function called by a builtin"),
+                            runtime_error(
+                                "socklab cannot block inside a function called by a builtin",
+                            ),
                             false,
                         );
                     }
@@ -1318,7 +1437,9 @@ impl<'h> Vm<'h> {
     fn fast_call(&mut self, frame: &mut Frame, n: usize, method: bool) -> Option<Box<Frame>> {
         let len = frame.stack.len();
         let fpos = len - n - 1 - method as usize;
-        let Value::Function(f) = &frame.stack[fpos] else { return None };
+        let Value::Function(f) = &frame.stack[fpos] else {
+            return None;
+        };
         let code = &f.code;
         let has_recv = method && !matches!(frame.stack[fpos + 1], Value::NotImplemented);
         let nargs = n + has_recv as usize;
@@ -1334,7 +1455,11 @@ impl<'h> Vm<'h> {
         }
         let f = f.clone();
         let mut new = self.alloc_frame(f.code.clone(), f.globals.clone(), Some(f));
-        let first = if method && !has_recv { fpos + 2 } else { fpos + 1 };
+        let first = if method && !has_recv {
+            fpos + 2
+        } else {
+            fpos + 1
+        };
         for (slot, v) in new.locals.iter_mut().zip(frame.stack.drain(first..)) {
             *slot = Some(v);
         }
@@ -1358,7 +1483,12 @@ impl<'h> Vm<'h> {
     }
 
     /// A frame for `code`, reusing a recycled allocation when there is one.
-    pub fn alloc_frame(&mut self, code: Rc<Code>, globals: Globals, func: Option<Rc<Function>>) -> Box<Frame> {
+    pub fn alloc_frame(
+        &mut self,
+        code: Rc<Code>,
+        globals: Globals,
+        func: Option<Rc<Function>>,
+    ) -> Box<Frame> {
         match self.frame_pool.pop() {
             Some(mut f) => {
                 f.locals.resize(code.varnames.len(), None);
@@ -1391,7 +1521,12 @@ impl<'h> Vm<'h> {
 
     /// Run a module's code to completion from a native (imports of Python-written
     /// library modules).
-    pub fn run_module_nested(&mut self, code: Rc<Code>, module: Value, globals: Globals) -> PyResult<Value> {
+    pub fn run_module_nested(
+        &mut self,
+        code: Rc<Code>,
+        module: Value,
+        globals: Globals,
+    ) -> PyResult<Value> {
         let f = self.module_frame(code, module, globals);
         self.nested += 1;
         let r = self.finish_nested(Flow::Call(f));

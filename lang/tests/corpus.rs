@@ -12,7 +12,12 @@ fn load(dir: &Path) -> (Vec<Run>, Vec<(String, Vec<u8>)>) {
     let text = std::fs::read_to_string(dir.join("scenario.toml")).expect("scenario");
     let doc: toml::Value = text.parse().expect("toml");
     let mut runs = Vec::new();
-    for r in doc.get("run").and_then(|v| v.as_array()).cloned().unwrap_or_default() {
+    for r in doc
+        .get("run")
+        .and_then(|v| v.as_array())
+        .cloned()
+        .unwrap_or_default()
+    {
         let s = |k: &str| r.get(k).and_then(|v| v.as_str()).map(String::from);
         let b = |k: &str| r.get(k).and_then(|v| v.as_bool()).unwrap_or(false);
         runs.push(Run {
@@ -21,7 +26,11 @@ fn load(dir: &Path) -> (Vec<Run>, Vec<(String, Vec<u8>)>) {
             forever: b("forever"),
             together: b("together"),
             expect_exit: s("expect_exit"),
-            serve_port: r.get("serve_dir").and(r.get("port")).and_then(|p| p.as_integer()).map(|p| p as u16),
+            serve_port: r
+                .get("serve_dir")
+                .and(r.get("port"))
+                .and_then(|p| p.as_integer())
+                .map(|p| p as u16),
             http_get: s("http_get").map(|u| (u, s("expect_body_contains").unwrap_or_default())),
             expect_file: r.get("expect_file").map(|e| {
                 let g = |k: &str| e.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
@@ -33,7 +42,11 @@ fn load(dir: &Path) -> (Vec<Run>, Vec<(String, Vec<u8>)>) {
     for e in std::fs::read_dir(dir).expect("dir") {
         let p = e.expect("entry").path();
         if p.is_file() {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
             files.push((name, std::fs::read(&p).expect("read")));
         }
     }
@@ -43,7 +56,11 @@ fn load(dir: &Path) -> (Vec<Run>, Vec<(String, Vec<u8>)>) {
 /// Programs that still differ, and why (see the report in ARCHITECTURE-lang.md):
 /// SO_LINGER's reset-on-close needs a host op the protocol lacks; socket.AF_INET and
 /// friends print as plain ints, not IntEnum members.
-const KNOWN_DIFFERENT: &[&str] = &["25-connection-reset", "29-create-server-connection", "30-getaddrinfo-localhost"];
+const KNOWN_DIFFERENT: &[&str] = &[
+    "25-connection-reset",
+    "29-create-server-connection",
+    "30-getaddrinfo-localhost",
+];
 
 #[test]
 fn corpus_matches_cpython() {
@@ -65,5 +82,10 @@ fn corpus_matches_cpython() {
             passed += 1;
         }
     }
-    assert!(failures.is_empty(), "{passed} passed, {} corpus programs differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{passed} passed, {} corpus programs differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -31,7 +31,12 @@ for i in range(3):
 "#;
     let mut host = FakeHost::new("");
     let mut it = interp(src, Limits::default());
-    assert_eq!(host.run(&mut it, 10_000), Some(0), "stderr: {}", host.stderr);
+    assert_eq!(
+        host.run(&mut it, 10_000),
+        Some(0),
+        "stderr: {}",
+        host.stderr
+    );
     assert_eq!(
         host.stdout,
         "server got b'0'\nclient got b'ack0'\nserver got b'1'\nclient got b'ack1'\nserver got b'2'\nclient got b'ack2'\n"
@@ -40,11 +45,25 @@ for i in range(3):
     let recvs: Vec<(u32, u32)> = host
         .submitted
         .iter()
-        .filter(|(_, op, _)| matches!(op, Op::Socket { call: SocketCall::Recv { .. }, .. }))
+        .filter(|(_, op, _)| {
+            matches!(
+                op,
+                Op::Socket {
+                    call: SocketCall::Recv { .. },
+                    ..
+                }
+            )
+        })
         .map(|(_, _, at)| (at.thread, at.line))
         .collect();
-    assert!(recvs.contains(&(1, 9)), "server thread waits at line 9: {recvs:?}");
-    assert!(recvs.contains(&(0, 16)), "main thread waits at line 16: {recvs:?}");
+    assert!(
+        recvs.contains(&(1, 9)),
+        "server thread waits at line 9: {recvs:?}"
+    );
+    assert!(
+        recvs.contains(&(0, 16)),
+        "main thread waits at line 16: {recvs:?}"
+    );
 }
 
 #[test]
@@ -72,13 +91,28 @@ print(total)
 fn stop_interrupts_a_busy_loop() {
     let src = "x = 0\nwhile True:\n    x += 1\n";
     let mut host = FakeHost::new("");
-    let mut it = interp(src, Limits { slice: 1000, ..Limits::default() });
+    let mut it = interp(
+        src,
+        Limits {
+            slice: 1000,
+            ..Limits::default()
+        },
+    );
     assert_eq!(it.run(&mut host), Status::Yielded);
     assert_eq!(it.run(&mut host), Status::Yielded);
     it.interrupt();
     assert_eq!(it.run(&mut host), Status::Exited(130));
-    assert!(host.stderr.starts_with("Traceback (most recent call last):\n  File \"model.py\", line "), "{}", host.stderr);
-    assert!(host.stderr.ends_with("KeyboardInterrupt\n"), "{}", host.stderr);
+    assert!(
+        host.stderr
+            .starts_with("Traceback (most recent call last):\n  File \"model.py\", line "),
+        "{}",
+        host.stderr
+    );
+    assert!(
+        host.stderr.ends_with("KeyboardInterrupt\n"),
+        "{}",
+        host.stderr
+    );
 }
 
 #[test]
@@ -93,7 +127,15 @@ fn stop_interrupts_a_blocked_recv_and_cancels_its_op() {
     let recv_id = host
         .submitted
         .iter()
-        .find(|(_, op, _)| matches!(op, Op::Socket { call: SocketCall::RecvFrom { .. }, .. }))
+        .find(|(_, op, _)| {
+            matches!(
+                op,
+                Op::Socket {
+                    call: SocketCall::RecvFrom { .. },
+                    ..
+                }
+            )
+        })
         .map(|(id, _, _)| *id)
         .expect("recvfrom submitted");
     it.interrupt();
@@ -111,17 +153,28 @@ fn stop_interrupts_a_blocked_recv_and_cancels_its_op() {
 fn the_op_budget_ends_a_runaway_loop_even_if_it_catches_everything() {
     let src = "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        print('caught')\n";
     let mut host = FakeHost::new("");
-    let mut it = interp(src, Limits { budget: Some(100_000), ..Limits::default() });
+    let mut it = interp(
+        src,
+        Limits {
+            budget: Some(100_000),
+            ..Limits::default()
+        },
+    );
     assert_eq!(host.run(&mut it, 1000), Some(1));
     assert_eq!(host.stdout, "");
     assert!(
-        host.stderr.contains("  File \"model.py\", line 3, in <module>\n    while True:\n")
-            || host.stderr.contains("  File \"model.py\", line 4, in <module>\n    pass\n"),
+        host.stderr
+            .contains("  File \"model.py\", line 3, in <module>\n    while True:\n")
+            || host
+                .stderr
+                .contains("  File \"model.py\", line 4, in <module>\n    pass\n"),
         "{}",
         host.stderr
     );
     assert!(
-        host.stderr.ends_with("RuntimeError: socklab stopped the script: it used its budget of 100000 operations\n"),
+        host.stderr.ends_with(
+            "RuntimeError: socklab stopped the script: it used its budget of 100000 operations\n"
+        ),
         "{}",
         host.stderr
     );
@@ -131,11 +184,24 @@ fn the_op_budget_ends_a_runaway_loop_even_if_it_catches_everything() {
 fn deep_recursion_is_a_recursion_error_not_a_crash() {
     let src = "def f(n):\n    return f(n + 1)\ntry:\n    f(0)\nexcept RecursionError as e:\n    print('caught', e)\nf(0)\n";
     let mut host = FakeHost::new("");
-    let mut it = interp(src, Limits { max_depth: 200, ..Limits::default() });
+    let mut it = interp(
+        src,
+        Limits {
+            max_depth: 200,
+            ..Limits::default()
+        },
+    );
     assert_eq!(host.run(&mut it, 1000), Some(1));
     assert_eq!(host.stdout, "caught maximum recursion depth exceeded\n");
-    assert!(host.stderr.contains("  [Previous line repeated 196 more times]\n"), "{}", host.stderr);
-    assert!(host.stderr.ends_with("RecursionError: maximum recursion depth exceeded\n"));
+    assert!(
+        host.stderr
+            .contains("  [Previous line repeated 196 more times]\n"),
+        "{}",
+        host.stderr
+    );
+    assert!(host
+        .stderr
+        .ends_with("RecursionError: maximum recursion depth exceeded\n"));
 }
 
 #[test]
@@ -143,7 +209,12 @@ fn deep_recursion_through_builtins_is_a_recursion_error() {
     let src = "class A:\n    def __repr__(self):\n        return repr(self)\nprint(A())\n";
     let r = run_script(src, "");
     assert_eq!(r.code, Some(1));
-    assert!(r.stderr.ends_with("RecursionError: maximum recursion depth exceeded\n"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .ends_with("RecursionError: maximum recursion depth exceeded\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -165,7 +236,13 @@ fn step_mode_pauses_before_each_line() {
 fn long_computations_yield_to_the_host() {
     let src = "t = 0\nfor i in range(200000):\n    t += i\nprint(t)\n";
     let mut host = FakeHost::new("");
-    let mut it = interp(src, Limits { slice: 10_000, ..Limits::default() });
+    let mut it = interp(
+        src,
+        Limits {
+            slice: 10_000,
+            ..Limits::default()
+        },
+    );
     let mut yields = 0;
     loop {
         match it.run(&mut host) {
@@ -194,5 +271,9 @@ fn input_waits_for_the_host_and_eof_is_an_eoferror() {
 fn a_syntax_error_is_reported_on_the_first_run() {
     let r = run_script("x = (1,\n", "");
     assert_eq!(r.code, Some(1));
-    assert!(r.stderr.contains("SyntaxError: '(' was never closed"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("SyntaxError: '(' was never closed"),
+        "{}",
+        r.stderr
+    );
 }

@@ -9,7 +9,10 @@ use std::process::{Command, Stdio};
 use socklab_lang::testing::run_script_named;
 
 fn scripts(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).expect("golden dir").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("golden dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -52,14 +55,19 @@ fn normalise(text: &str) -> String {
                 continue;
             }
         }
-        if chars[i].is_ascii_digit() && (i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '.')) {
+        if chars[i].is_ascii_digit()
+            && (i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+        {
             let mut j = i;
             while j < chars.len() && chars[j].is_ascii_digit() {
                 j += 1;
             }
             let num: String = chars[i..j].iter().collect();
             let after_dot = j < chars.len() && chars[j] == '.';
-            if num.len() == 5 && !after_dot && (32768..70000).contains(&num.parse::<u32>().unwrap_or(0)) {
+            if num.len() == 5
+                && !after_dot
+                && (32768..70000).contains(&num.parse::<u32>().unwrap_or(0))
+            {
                 out.push_str("<eph>");
             } else if num.len() >= 12 && !after_dot {
                 out.push_str("<ident>");
@@ -107,7 +115,10 @@ fn bless(py: &Path, stdin: &str) -> (String, String) {
     // CPython shows the script's absolute path; socklab is given the bare name here.
     let prefix = format!("{}/", dir.display());
     let stdout = normalise(&String::from_utf8_lossy(&out.stdout).replace(&prefix, ""));
-    let stderr = with_code(&normalise(&String::from_utf8_lossy(&out.stderr).replace(&prefix, "")), out.status.code());
+    let stderr = with_code(
+        &normalise(&String::from_utf8_lossy(&out.stderr).replace(&prefix, "")),
+        out.status.code(),
+    );
     (stdout, stderr)
 }
 
@@ -140,10 +151,19 @@ fn golden_scripts_match_cpython() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} golden scripts differ:\n{}", failures.len(), all.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} golden scripts differ:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn normalise_hides_what_varies() {
-    assert_eq!(normalise("fd=3 ('127.0.0.1', 41234) at 0x7f3a2b1c0d90 started 139823199611776"), "fd=<fd> ('127.0.0.1', <eph>) at 0x<addr> started <ident>");
+    assert_eq!(
+        normalise("fd=3 ('127.0.0.1', 41234) at 0x7f3a2b1c0d90 started 139823199611776"),
+        "fd=<fd> ('127.0.0.1', <eph>) at 0x<addr> started <ident>"
+    );
 }

@@ -21,9 +21,10 @@ fn runs_of(lesson: &Lesson) -> Vec<Run> {
             match &r.kind {
                 RunKind::Script { file } => run.file = Some(file.to_string()),
                 RunKind::ServeDir { port, .. } => run.serve_port = Some(*port),
-                RunKind::HttpGet { url, expect_body_contains } => {
-                    run.http_get = Some((url.to_string(), expect_body_contains.to_string()))
-                }
+                RunKind::HttpGet {
+                    url,
+                    expect_body_contains,
+                } => run.http_get = Some((url.to_string(), expect_body_contains.to_string())),
             }
             run
         })
@@ -43,16 +44,28 @@ fn lessons_match_cpython() {
             let j = runs.iter().position(|r| r.file.is_some()).expect("client");
             runs[j].expect_file = Some(("baidu.html".into(), "page.html".into()));
         }
-        let files: Vec<(String, Vec<u8>)> = lesson.files.iter().map(|f| (f.name.to_string(), f.text.as_bytes().to_vec())).collect();
+        let files: Vec<(String, Vec<u8>)> = lesson
+            .files
+            .iter()
+            .map(|f| (f.name.to_string(), f.text.as_bytes().to_vec()))
+            .collect();
         let got = run_scenario(&id, &runs, &files);
         if got.trim_end() != want.trim_end() {
             failures.push(format!("=== {id}\n--- want\n{want}\n--- got\n{got}"));
         }
     }
-    assert!(failures.is_empty(), "{} lessons differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} lessons differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn normalise_matches_run_lessons() {
-    assert_eq!(normalise("fd=12 ('127.0.0.1', 40001) 8000 1.40001"), "fd=<fd> ('127.0.0.1', <eph>) 8000 1.40001");
+    assert_eq!(
+        normalise("fd=12 ('127.0.0.1', 40001) 8000 1.40001"),
+        "fd=<fd> ('127.0.0.1', <eph>) 8000 1.40001"
+    );
 }

@@ -18,10 +18,17 @@ pub const EXCEPTION_METHODS: NativeTable = &[
     ("__repr__", exception_repr),
     ("with_traceback", exception_with_traceback),
 ];
-pub const PROPERTY_METHODS: NativeTable =
-    &[("setter", property_setter), ("getter", property_getter), ("deleter", property_deleter)];
-pub const GENERATOR_METHODS: NativeTable =
-    &[("__next__", generator_next), ("send", generator_send), ("close", generator_close), ("__iter__", iter_self)];
+pub const PROPERTY_METHODS: NativeTable = &[
+    ("setter", property_setter),
+    ("getter", property_getter),
+    ("deleter", property_deleter),
+];
+pub const GENERATOR_METHODS: NativeTable = &[
+    ("__next__", generator_next),
+    ("send", generator_send),
+    ("close", generator_close),
+    ("__iter__", iter_self),
+];
 pub const ITERATOR_METHODS: NativeTable = &[("__next__", iterator_next), ("__iter__", iter_self)];
 
 /// `object.__new__(cls)`: a plain instance (or an exception instance carrying the args).
@@ -30,7 +37,10 @@ pub fn object_new(_vm: &mut Vm, args: Args) -> PyResult<Value> {
         return Err(type_error("object.__new__(X): X is not a type object"));
     };
     let payload = if cls.kind == ClassKind::Exception {
-        Payload::Exception(RefCell::new(ExcData { args: args.pos[1..].to_vec(), ..Default::default() }))
+        Payload::Exception(RefCell::new(ExcData {
+            args: args.pos[1..].to_vec(),
+            ..Default::default()
+        }))
     } else {
         Payload::None
     };
@@ -71,7 +81,11 @@ pub fn slice_new(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         1 => (Value::None, p[0].clone(), Value::None),
         2 => (p[0].clone(), p[1].clone(), Value::None),
         3 => (p[0].clone(), p[1].clone(), p[2].clone()),
-        n => return Err(type_error(format!("slice expected at most 3 arguments, got {n}"))),
+        n => {
+            return Err(type_error(format!(
+                "slice expected at most 3 arguments, got {n}"
+            )))
+        }
     };
     Ok(Value::Slice(Rc::new(SliceObj { start, stop, step })))
 }
@@ -148,7 +162,12 @@ fn property_with(this: &Value, key: &str, f: Value) -> Value {
         Value::Instance(i) => i.get_attr(k).unwrap_or(Value::None),
         _ => Value::None,
     };
-    let mut attrs = vec![("fget", get("fget")), ("fset", get("fset")), ("fdel", get("fdel")), ("__doc__", get("__doc__"))];
+    let mut attrs = vec![
+        ("fget", get("fget")),
+        ("fset", get("fset")),
+        ("fdel", get("fdel")),
+        ("__doc__", get("__doc__")),
+    ];
     for a in &mut attrs {
         if a.0 == key {
             a.1 = f.clone();
@@ -176,13 +195,19 @@ fn property_deleter(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 pub fn staticmethod_new(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
     let [f] = args.bind("staticmethod", ["*function"], 1)?;
-    Ok(wrapper(&types().staticmethod, &[("__func__", f.expect("arg"))]))
+    Ok(wrapper(
+        &types().staticmethod,
+        &[("__func__", f.expect("arg"))],
+    ))
 }
 
 pub fn classmethod_new(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
     let [f] = args.bind("classmethod", ["*function"], 1)?;
-    Ok(wrapper(&types().classmethod, &[("__func__", f.expect("arg"))]))
+    Ok(wrapper(
+        &types().classmethod,
+        &[("__func__", f.expect("arg"))],
+    ))
 }
 
 /// `super(type, obj)` (the compiler turns a zero-argument `super()` into this).
@@ -193,7 +218,10 @@ pub fn super_new(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     }
     Ok(wrapper(
         &types().super_,
-        &[("__thisclass__", args.pos[0].clone()), ("__self__", args.pos[1].clone())],
+        &[
+            ("__thisclass__", args.pos[0].clone()),
+            ("__self__", args.pos[1].clone()),
+        ],
     ))
 }
 
@@ -205,7 +233,9 @@ fn generator_next(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
     match this {
         Value::Generator(g) => vm.resume_generator(g, Value::None),
-        _ => Err(type_error("descriptor '__next__' requires a 'generator' object")),
+        _ => Err(type_error(
+            "descriptor '__next__' requires a 'generator' object",
+        )),
     }
 }
 
@@ -214,7 +244,9 @@ fn generator_send(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let [v] = args.bind("send", ["*value"], 1)?;
     match this {
         Value::Generator(g) => vm.resume_generator(g, v.expect("arg")),
-        _ => Err(type_error("descriptor 'send' requires a 'generator' object")),
+        _ => Err(type_error(
+            "descriptor 'send' requires a 'generator' object",
+        )),
     }
 }
 

@@ -54,7 +54,9 @@ thread_local! {
 
 fn st(v: &Value) -> PyResult<&FileState> {
     match v {
-        Value::Instance(i) => i.native::<FileState>().ok_or_else(|| type_error("a file object is required")),
+        Value::Instance(i) => i
+            .native::<FileState>()
+            .ok_or_else(|| type_error("a file object is required")),
         _ => Err(type_error("a file object is required")),
     }
 }
@@ -69,11 +71,19 @@ fn check_open(f: &FileState) -> PyResult<()> {
 
 /// `open(file, mode='r', buffering=-1, encoding=None, errors=None, newline=None)`.
 pub fn open(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [file, mode, _buffering, encoding, _errors, _newline] =
-        args.bind("open", ["file", "mode", "buffering", "encoding", "errors", "newline"], 1)?;
+    let [file, mode, _buffering, encoding, _errors, _newline] = args.bind(
+        "open",
+        ["file", "mode", "buffering", "encoding", "errors", "newline"],
+        1,
+    )?;
     let name = match file.expect("arg") {
         Value::Str(s) => s.as_str().to_string(),
-        Value::Int(fd) => return Err(crate::exc::os_error(crate::host::errno::EBADF, format!("Bad file descriptor: {fd}"))),
+        Value::Int(fd) => {
+            return Err(crate::exc::os_error(
+                crate::host::errno::EBADF,
+                format!("Bad file descriptor: {fd}"),
+            ))
+        }
         other => {
             return Err(type_error(format!(
                 "expected str, bytes or os.PathLike object, not {}",
@@ -83,7 +93,12 @@ pub fn open(vm: &mut Vm, args: Args) -> PyResult<Value> {
     };
     let mode = match mode {
         Some(Value::Str(s)) => s.as_str().to_string(),
-        Some(other) => return Err(type_error(format!("open() argument 'mode' must be str, not {}", other.type_name()))),
+        Some(other) => {
+            return Err(type_error(format!(
+                "open() argument 'mode' must be str, not {}",
+                other.type_name()
+            )))
+        }
         None => "r".to_string(),
     };
     let valid = mode.chars().all(|c| "rwaxbt+".contains(c))
@@ -95,7 +110,9 @@ pub fn open(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if binary && encoding.as_ref().is_some_and(|e| !e.is_none()) {
         return Err(value_error("binary mode doesn't take an encoding argument"));
     }
-    let encoding = encoding.and_then(|e| e.as_str().map(String::from)).unwrap_or_else(|| "UTF-8".to_string());
+    let encoding = encoding
+        .and_then(|e| e.as_str().map(String::from))
+        .unwrap_or_else(|| "UTF-8".to_string());
     let plus = mode.contains('+');
     let (readable, writable) = match mode.chars().find(|c| "rwax".contains(*c)) {
         Some('r') => (true, plus),
@@ -116,10 +133,14 @@ pub fn open(vm: &mut Vm, args: Args) -> PyResult<Value> {
         return Err(os_error_file(17, "File exists", &name));
     }
     if mode.contains('w') || mode.contains('x') {
-        vm.host.write_file(&name, &[], false).map_err(|e| os_error_file(e.errno, e.message, &name))?;
+        vm.host
+            .write_file(&name, &[], false)
+            .map_err(|e| os_error_file(e.errno, e.message, &name))?;
     }
     if mode.contains('a') {
-        vm.host.write_file(&name, &[], true).map_err(|e| os_error_file(e.errno, e.message, &name))?;
+        vm.host
+            .write_file(&name, &[], true)
+            .map_err(|e| os_error_file(e.errno, e.message, &name))?;
     }
     let cls = if !binary {
         TEXT.with(|c| c.clone())
@@ -139,7 +160,10 @@ pub fn open(vm: &mut Vm, args: Args) -> PyResult<Value> {
         pos: Cell::new(0),
         closed: Cell::new(false),
     };
-    Ok(Value::Instance(Rc::new(Instance::new(cls, Payload::Native(Box::new(f))))))
+    Ok(Value::Instance(Rc::new(Instance::new(
+        cls,
+        Payload::Native(Box::new(f)),
+    ))))
 }
 
 fn decode(f: &FileState, b: &[u8]) -> PyResult<Value> {
@@ -149,7 +173,9 @@ fn decode(f: &FileState, b: &[u8]) -> PyResult<Value> {
     let v = crate::builtins::bytes::decode(b, &f.encoding, "strict")?;
     // Universal newlines: \r\n and \r read as \n.
     match &v {
-        Value::Str(s) if s.as_str().contains('\r') => Ok(Value::str(s.as_str().replace("\r\n", "\n").replace('\r', "\n"))),
+        Value::Str(s) if s.as_str().contains('\r') => Ok(Value::str(
+            s.as_str().replace("\r\n", "\n").replace('\r', "\n"),
+        )),
         _ => Ok(v),
     }
 }
@@ -169,7 +195,11 @@ fn file_read(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         Some(v) => arg_int(&v)?,
     };
     if n < 0 || f.binary {
-        let end = if n < 0 { data.len() } else { (pos + n as usize).min(data.len()) };
+        let end = if n < 0 {
+            data.len()
+        } else {
+            (pos + n as usize).min(data.len())
+        };
         f.pos.set(end);
         return decode(f, &data[pos..end]);
     }
@@ -186,7 +216,11 @@ fn next_line(f: &FileState) -> Option<Vec<u8>> {
     if pos >= data.len() {
         return None;
     }
-    let end = data[pos..].iter().position(|&b| b == b'\n').map(|i| pos + i + 1).unwrap_or(data.len());
+    let end = data[pos..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| pos + i + 1)
+        .unwrap_or(data.len());
     f.pos.set(end);
     Some(data[pos..end].to_vec())
 }
@@ -239,11 +273,16 @@ fn write_value(vm: &mut Vm, f: &FileState, v: &Value) -> PyResult<usize> {
                 (enc, s.char_len())
             }
             other => {
-                return Err(type_error(format!("write() argument must be str, not {}", other.type_name())))
+                return Err(type_error(format!(
+                    "write() argument must be str, not {}",
+                    other.type_name()
+                )))
             }
         }
     };
-    vm.host.write_file(&f.name, &bytes, true).map_err(|e| os_error_file(e.errno, e.message, &f.name))?;
+    vm.host
+        .write_file(&f.name, &bytes, true)
+        .map_err(|e| os_error_file(e.errno, e.message, &f.name))?;
     Ok(n)
 }
 
@@ -326,9 +365,19 @@ fn file_repr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let f = st(&this)?;
     let name = crate::ops::str_repr(&f.name);
     Ok(Value::str(if f.binary {
-        format!("<_io.{} name={name}>", if f.readable && !f.writable { "BufferedReader" } else { "BufferedWriter" })
+        format!(
+            "<_io.{} name={name}>",
+            if f.readable && !f.writable {
+                "BufferedReader"
+            } else {
+                "BufferedWriter"
+            }
+        )
     } else {
-        format!("<_io.TextIOWrapper name={name} mode='{}' encoding='{}'>", f.mode, f.encoding)
+        format!(
+            "<_io.TextIOWrapper name={name} mode='{}' encoding='{}'>",
+            f.mode, f.encoding
+        )
     }))
 }
 
@@ -342,6 +391,11 @@ fn file_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         "mode" => Value::str(f.mode.as_str()),
         "closed" => Value::Bool(f.closed.get()),
         "encoding" if !f.binary => Value::str(f.encoding.as_str()),
-        n => return Err(crate::exc::attribute_error(format!("'{}' object has no attribute '{n}'", this.type_name()))),
+        n => {
+            return Err(crate::exc::attribute_error(format!(
+                "'{}' object has no attribute '{n}'",
+                this.type_name()
+            )))
+        }
     })
 }

@@ -13,7 +13,11 @@ const FUNCTIONS: NativeTable = &[("select", select)];
 
 pub fn module(_vm: &mut Vm) -> Value {
     let (m, g) = super::make_module("select", FUNCTIONS);
-    super::set(&g, "error", Value::Class(types().exc("OSError").expect("OSError")));
+    super::set(
+        &g,
+        "error",
+        Value::Class(types().exc("OSError").expect("OSError")),
+    );
     m
 }
 
@@ -22,7 +26,9 @@ fn fd_of(vm: &mut Vm, v: &Value) -> PyResult<i32> {
     match v {
         Value::Int(i) => {
             if *i < 0 {
-                return Err(value_error(format!("file descriptor cannot be a negative integer ({i})")));
+                return Err(value_error(format!(
+                    "file descriptor cannot be a negative integer ({i})"
+                )));
             }
             Ok(*i as i32)
         }
@@ -30,21 +36,29 @@ fn fd_of(vm: &mut Vm, v: &Value) -> PyResult<i32> {
             if let Some(st) = i.native::<super::socket::SockState>() {
                 return Ok(st.handle.get());
             }
-            let f = vm.getattr(v, "fileno").map_err(|_| type_error("argument must be an int, or have a fileno() method."))?;
+            let f = vm
+                .getattr(v, "fileno")
+                .map_err(|_| type_error("argument must be an int, or have a fileno() method."))?;
             let n = vm.call(&f, vec![])?;
             fd_of(vm, &n)
         }
-        _ => Err(type_error("argument must be an int, or have a fileno() method.")),
+        _ => Err(type_error(
+            "argument must be an int, or have a fileno() method.",
+        )),
     }
 }
 
 fn collect(vm: &mut Vm, v: &Value) -> PyResult<Vec<(i32, Value)>> {
-    let items = vm.iterate(v).map_err(|_| type_error("arguments 1-3 must be sequences"))?;
+    let items = vm
+        .iterate(v)
+        .map_err(|_| type_error("arguments 1-3 must be sequences"))?;
     let mut out = Vec::with_capacity(items.len());
     for it in items {
         let fd = fd_of(vm, &it)?;
         if fd < 0 {
-            return Err(value_error("file descriptor cannot be a negative integer (-1)"));
+            return Err(value_error(
+                "file descriptor cannot be a negative integer (-1)",
+            ));
         }
         out.push((fd, it));
     }
@@ -69,16 +83,38 @@ fn select(vm: &mut Vm, args: Args) -> PyResult<Value> {
     };
     let read: Vec<SocketHandle> = r.iter().map(|(fd, _)| SocketHandle(*fd)).collect();
     let write: Vec<SocketHandle> = w.iter().map(|(fd, _)| SocketHandle(*fd)).collect();
-    vm.block(Op::Select { read, write, timeout }, move |_vm, reply| match reply {
-        Reply::Ready { read, write } => {
-            let pick = |ready: &[SocketHandle], from: &[(i32, Value)]| -> Value {
-                let set: HashMap<i32, ()> = ready.iter().map(|h| (h.0, ())).collect();
-                Value::list(from.iter().filter(|(fd, _)| set.contains_key(fd)).map(|(_, v)| v.clone()).collect())
-            };
-            Ok(Value::tuple(vec![pick(&read, &r), pick(&write, &w), Value::list(vec![])]))
-        }
-        Reply::TimedOut | Reply::Done => Ok(Value::tuple(vec![Value::list(vec![]), Value::list(vec![]), Value::list(vec![])])),
-        Reply::Err(e) => Err(crate::exc::from_os(&e)),
-        other => Err(crate::exc::runtime_error(format!("unexpected reply to select: {other:?}"))),
-    })
+    vm.block(
+        Op::Select {
+            read,
+            write,
+            timeout,
+        },
+        move |_vm, reply| match reply {
+            Reply::Ready { read, write } => {
+                let pick = |ready: &[SocketHandle], from: &[(i32, Value)]| -> Value {
+                    let set: HashMap<i32, ()> = ready.iter().map(|h| (h.0, ())).collect();
+                    Value::list(
+                        from.iter()
+                            .filter(|(fd, _)| set.contains_key(fd))
+                            .map(|(_, v)| v.clone())
+                            .collect(),
+                    )
+                };
+                Ok(Value::tuple(vec![
+                    pick(&read, &r),
+                    pick(&write, &w),
+                    Value::list(vec![]),
+                ]))
+            }
+            Reply::TimedOut | Reply::Done => Ok(Value::tuple(vec![
+                Value::list(vec![]),
+                Value::list(vec![]),
+                Value::list(vec![]),
+            ])),
+            Reply::Err(e) => Err(crate::exc::from_os(&e)),
+            other => Err(crate::exc::runtime_error(format!(
+                "unexpected reply to select: {other:?}"
+            ))),
+        },
+    )
 }

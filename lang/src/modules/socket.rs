@@ -157,7 +157,15 @@ pub fn socket_class() -> Rc<Class> {
     SOCKET_CLASS.with(|c| {
         c.borrow_mut()
             .get_or_insert_with(|| {
-                new_class("socket", "socket", vec![types().object.clone()], ClassKind::Object, Some(socket_new), METHODS, true)
+                new_class(
+                    "socket",
+                    "socket",
+                    vec![types().object.clone()],
+                    ClassKind::Object,
+                    Some(socket_new),
+                    METHODS,
+                    true,
+                )
             })
             .clone()
     })
@@ -174,16 +182,30 @@ pub fn module(vm: &mut Vm) -> Value {
     super::set(&g, "has_ipv6", Value::Bool(true));
     let os = types().exc("OSError").expect("OSError");
     super::set(&g, "error", Value::Class(os.clone()));
-    super::set(&g, "timeout", Value::Class(types().exc("TimeoutError").expect("TimeoutError")));
+    super::set(
+        &g,
+        "timeout",
+        Value::Class(types().exc("TimeoutError").expect("TimeoutError")),
+    );
     super::set(&g, "gaierror", Value::Class(gaierror_class()));
-    let herror = new_class("herror", "socket", vec![os.clone()], ClassKind::Exception, None, &[], false);
+    let herror = new_class(
+        "herror",
+        "socket",
+        vec![os.clone()],
+        ClassKind::Exception,
+        None,
+        &[],
+        false,
+    );
     super::set(&g, "herror", Value::Class(herror));
     m
 }
 
 fn state(v: &Value) -> PyResult<&SockState> {
     match v {
-        Value::Instance(i) => i.native::<SockState>().ok_or_else(|| type_error("descriptor requires a 'socket' object")),
+        Value::Instance(i) => i
+            .native::<SockState>()
+            .ok_or_else(|| type_error("descriptor requires a 'socket' object")),
         _ => Err(type_error("descriptor requires a 'socket' object")),
     }
 }
@@ -197,7 +219,13 @@ fn open_handle(st: &SockState) -> PyResult<SocketHandle> {
     }
 }
 
-fn make_socket(family: Family, kind: SockType, proto: i64, handle: i32, timeout: Option<f64>) -> Value {
+fn make_socket(
+    family: Family,
+    kind: SockType,
+    proto: i64,
+    handle: i32,
+    timeout: Option<f64>,
+) -> Value {
     let st = SockState {
         handle: Cell::new(handle),
         family,
@@ -210,12 +238,20 @@ fn make_socket(family: Family, kind: SockType, proto: i64, handle: i32, timeout:
         listening: Cell::new(false),
         local_opts: RefCell::new(Vec::new()),
     };
-    Value::Instance(Rc::new(Instance::new(socket_class(), Payload::Native(Box::new(st)))))
+    Value::Instance(Rc::new(Instance::new(
+        socket_class(),
+        Payload::Native(Box::new(st)),
+    )))
 }
 
 fn addr_tuple(a: &Addr, family: Family) -> Value {
     match family {
-        Family::Inet6 => Value::tuple(vec![Value::str(a.host.as_str()), Value::Int(a.port as i64), Value::Int(0), Value::Int(0)]),
+        Family::Inet6 => Value::tuple(vec![
+            Value::str(a.host.as_str()),
+            Value::Int(a.port as i64),
+            Value::Int(0),
+            Value::Int(0),
+        ]),
         Family::Inet => Value::tuple(vec![Value::str(a.host.as_str()), Value::Int(a.port as i64)]),
     }
 }
@@ -229,9 +265,16 @@ fn unbound_addr(family: Family) -> Addr {
 
 /// Parse `(host, port)` as CPython does for AF_INET (`fname`: `bind`, `connect`...).
 fn parse_addr(v: &Value, fname: &str, family: Family) -> PyResult<Addr> {
-    let fam = if family == Family::Inet6 { "AF_INET6" } else { "AF_INET" };
+    let fam = if family == Family::Inet6 {
+        "AF_INET6"
+    } else {
+        "AF_INET"
+    };
     let Value::Tuple(t) = v else {
-        return Err(type_error(format!("{fname}(): {fam} address must be tuple, not {}", v.type_name())));
+        return Err(type_error(format!(
+            "{fname}(): {fam} address must be tuple, not {}",
+            v.type_name()
+        )));
     };
     if t.len() < 2 || (family == Family::Inet && t.len() != 2) {
         return Err(type_error(format!(
@@ -241,7 +284,12 @@ fn parse_addr(v: &Value, fname: &str, family: Family) -> PyResult<Addr> {
     let host = match &t[0] {
         Value::Str(s) => s.as_str().to_string(),
         Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-        other => return Err(type_error(format!("str, bytes or bytearray expected, not {}", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "str, bytes or bytearray expected, not {}",
+                other.type_name()
+            )))
+        }
     };
     let port = match &t[1] {
         Value::Int(p) => *p,
@@ -254,7 +302,10 @@ fn parse_addr(v: &Value, fname: &str, family: Family) -> PyResult<Addr> {
         }
     };
     if !(0..=65535).contains(&port) {
-        return Err(new_exc("OverflowError", format!("{fname}(): port must be 0-65535.")));
+        return Err(new_exc(
+            "OverflowError",
+            format!("{fname}(): port must be 0-65535."),
+        ));
     }
     let host = match host.as_str() {
         "<broadcast>" => "255.255.255.255".to_string(),
@@ -273,11 +324,18 @@ fn sock_op(
     let st = state(this)?;
     let sock = open_handle(st)?;
     let timeout = st.timeout.get();
-    vm.block(Op::Socket { sock, call, timeout }, move |vm, reply| match reply {
-        Reply::Err(e) => Err(from_os(&e)),
-        Reply::TimedOut => Err(timed_out()),
-        other => ok(vm, other),
-    })
+    vm.block(
+        Op::Socket {
+            sock,
+            call,
+            timeout,
+        },
+        move |vm, reply| match reply {
+            Reply::Err(e) => Err(from_os(&e)),
+            Reply::TimedOut => Err(timed_out()),
+            other => ok(vm, other),
+        },
+    )
 }
 
 fn unexpected(r: Reply) -> crate::exc::PyErr {
@@ -303,7 +361,8 @@ fn kind_of(v: i64) -> PyResult<SockType> {
 /// `socket.socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None)`.
 pub fn socket_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
-    let [family, kind, proto, _fileno] = args.bind("socket", ["family", "type", "proto", "fileno"], 0)?;
+    let [family, kind, proto, _fileno] =
+        args.bind("socket", ["family", "type", "proto", "fileno"], 0)?;
     let fam_n = match family {
         Some(Value::None) | None => 2,
         Some(v) => arg_int(&v)?,
@@ -321,7 +380,11 @@ pub fn socket_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let nonblock = kind_n & 2048 != 0;
     vm.block(Op::Create { family, kind }, move |_vm, reply| match reply {
         Reply::Created(h) => {
-            let timeout = if nonblock { Some(0.0) } else { DEFAULT_TIMEOUT.with(|d| d.get()) };
+            let timeout = if nonblock {
+                Some(0.0)
+            } else {
+                DEFAULT_TIMEOUT.with(|d| d.get())
+            };
             Ok(make_socket(family, kind, proto, h.0, timeout))
         }
         Reply::Err(e) => Err(from_os(&e)),
@@ -352,21 +415,26 @@ fn sock_listen(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         None => 128,
     };
     let me = this.clone();
-    sock_op(vm, &this, SocketCall::Listen { backlog }, move |_vm, r| match r {
-        Reply::Done => {
-            let st = state(&me)?;
-            st.listening.set(true);
-            if st.laddr.borrow().is_none() {
-                *st.laddr.borrow_mut() = Some(unbound_addr(st.family));
+    sock_op(
+        vm,
+        &this,
+        SocketCall::Listen { backlog },
+        move |_vm, r| match r {
+            Reply::Done => {
+                let st = state(&me)?;
+                st.listening.set(true);
+                if st.laddr.borrow().is_none() {
+                    *st.laddr.borrow_mut() = Some(unbound_addr(st.family));
+                }
+                Ok(Value::None)
             }
-            Ok(Value::None)
-        }
-        Reply::Bound { local } => {
-            *state(&me)?.laddr.borrow_mut() = Some(local);
-            Ok(Value::None)
-        }
-        other => Err(unexpected(other)),
-    })
+            Reply::Bound { local } => {
+                *state(&me)?.laddr.borrow_mut() = Some(local);
+                Ok(Value::None)
+            }
+            other => Err(unexpected(other)),
+        },
+    )
 }
 
 fn sock_accept(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
@@ -409,15 +477,27 @@ fn sock_connect(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     if nonblocking && st.kind == SockType::Stream {
         // A non-blocking connect reports EINPROGRESS; select() then shows it writable.
         let sock = open_handle(st)?;
-        return vm.block(Op::Socket { sock, call: SocketCall::Connect(a), timeout: None }, move |_vm, r| match r {
-            Reply::Err(e) => Err(from_os(&e)),
-            other => {
-                connected(&me, other)?;
-                Err(os_error(crate::host::errno::EINPROGRESS, "Operation now in progress"))
-            }
-        });
+        return vm.block(
+            Op::Socket {
+                sock,
+                call: SocketCall::Connect(a),
+                timeout: None,
+            },
+            move |_vm, r| match r {
+                Reply::Err(e) => Err(from_os(&e)),
+                other => {
+                    connected(&me, other)?;
+                    Err(os_error(
+                        crate::host::errno::EINPROGRESS,
+                        "Operation now in progress",
+                    ))
+                }
+            },
+        );
     }
-    sock_op(vm, &this, SocketCall::Connect(a), move |_vm, r| connected(&me, r))
+    sock_op(vm, &this, SocketCall::Connect(a), move |_vm, r| {
+        connected(&me, r)
+    })
 }
 
 fn sock_connect_ex(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
@@ -430,13 +510,24 @@ fn sock_connect_ex(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let nonblocking = timeout == Some(0.0) && st.kind == SockType::Stream;
     let me = this.clone();
     let timeout = if nonblocking { None } else { timeout };
-    vm.block(Op::Socket { sock, call: SocketCall::Connect(a), timeout }, move |_vm, r| match r {
-        Reply::Err(e) => Ok(Value::Int(e.errno as i64)),
-        Reply::TimedOut => Ok(Value::Int(crate::host::errno::EAGAIN as i64)),
-        other => connected(&me, other).map(|_| {
-            Value::Int(if nonblocking { crate::host::errno::EINPROGRESS as i64 } else { 0 })
-        }),
-    })
+    vm.block(
+        Op::Socket {
+            sock,
+            call: SocketCall::Connect(a),
+            timeout,
+        },
+        move |_vm, r| match r {
+            Reply::Err(e) => Ok(Value::Int(e.errno as i64)),
+            Reply::TimedOut => Ok(Value::Int(crate::host::errno::EAGAIN as i64)),
+            other => connected(&me, other).map(|_| {
+                Value::Int(if nonblocking {
+                    crate::host::errno::EINPROGRESS as i64
+                } else {
+                    0
+                })
+            }),
+        },
+    )
 }
 
 fn sock_send(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
@@ -465,22 +556,31 @@ fn sock_sendto(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (data, addr) = match args.pos.len() {
         2 => (args.pos[0].clone(), args.pos[1].clone()),
         3 => (args.pos[0].clone(), args.pos[2].clone()),
-        n => return Err(type_error(format!("sendto() takes 2 or 3 arguments ({n} given)"))),
+        n => {
+            return Err(type_error(format!(
+                "sendto() takes 2 or 3 arguments ({n} given)"
+            )))
+        }
     };
     let data = arg_bytes_like(&data)?;
     let st = state(&this)?;
     let a = parse_addr(&addr, "sendto", st.family)?;
     let me = this.clone();
-    sock_op(vm, &this, SocketCall::SendTo(data, a), move |_vm, r| match r {
-        Reply::Sent(n) => {
-            let st = state(&me)?;
-            if st.laddr.borrow().is_none() {
-                *st.laddr.borrow_mut() = Some(unbound_addr(st.family));
+    sock_op(
+        vm,
+        &this,
+        SocketCall::SendTo(data, a),
+        move |_vm, r| match r {
+            Reply::Sent(n) => {
+                let st = state(&me)?;
+                if st.laddr.borrow().is_none() {
+                    *st.laddr.borrow_mut() = Some(unbound_addr(st.family));
+                }
+                Ok(Value::Int(n as i64))
             }
-            Ok(Value::Int(n as i64))
-        }
-        other => Err(unexpected(other)),
-    })
+            other => Err(unexpected(other)),
+        },
+    )
 }
 
 fn bufsize(v: Option<Value>, fname: &str) -> PyResult<usize> {
@@ -505,7 +605,11 @@ fn sock_recv(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         let mut pb = st.pushback.borrow_mut();
         if !pb.is_empty() {
             let n = max.min(pb.len());
-            let out: Vec<u8> = if peek { pb[..n].to_vec() } else { pb.drain(..n).collect() };
+            let out: Vec<u8> = if peek {
+                pb[..n].to_vec()
+            } else {
+                pb.drain(..n).collect()
+            };
             return Ok(Value::bytes(out));
         }
     }
@@ -562,7 +666,9 @@ thread_local! {
 
 fn sf(v: &Value) -> PyResult<&SockFile> {
     match v {
-        Value::Instance(i) => i.native::<SockFile>().ok_or_else(|| type_error("a socket file is required")),
+        Value::Instance(i) => i
+            .native::<SockFile>()
+            .ok_or_else(|| type_error("a socket file is required")),
         _ => Err(type_error("a socket file is required")),
     }
 }
@@ -576,31 +682,47 @@ pub fn is_sockfile(v: &Value) -> bool {
 pub fn sockfile_write(vm: &mut Vm, file: &Value, text: &str) -> Option<PyResult<Value>> {
     let f = sf(file).ok()?;
     if f.binary {
-        return Some(Err(type_error(format!("a bytes-like object is required, not 'str'"))));
+        return Some(Err(type_error(
+            "a bytes-like object is required, not 'str'",
+        )));
     }
     let data = match crate::text::codec::encode(text, &f.encoding, "strict") {
         Ok(d) => d,
         Err(e) => return Some(Err(crate::exc::new_exc(e.class_name(), e.to_string()))),
     };
     let sock = f.sock.clone();
-    Some(sock_op(vm, &sock, SocketCall::SendAll(data), |_vm, _r| Ok(Value::None)))
+    Some(sock_op(vm, &sock, SocketCall::SendAll(data), |_vm, _r| {
+        Ok(Value::None)
+    }))
 }
 
 fn sock_makefile(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
-    let [mode, _buffering, encoding, _errors, _newline] =
-        args.bind("makefile", ["mode", "buffering", "encoding", "errors", "newline"], 0)?;
+    let [mode, _buffering, encoding, _errors, _newline] = args.bind(
+        "makefile",
+        ["mode", "buffering", "encoding", "errors", "newline"],
+        0,
+    )?;
     let mode = match mode {
         Some(Value::Str(m)) => m.as_str().to_string(),
         None => "r".to_string(),
-        Some(other) => return Err(type_error(format!("makefile() argument 'mode' must be str, not {}", other.type_name()))),
+        Some(other) => {
+            return Err(type_error(format!(
+                "makefile() argument 'mode' must be str, not {}",
+                other.type_name()
+            )))
+        }
     };
     if !mode.chars().all(|c| "rwb".contains(c)) || mode.is_empty() {
-        return Err(value_error(format!("invalid mode {mode:?} (only r, w, b allowed)")));
+        return Err(value_error(format!(
+            "invalid mode {mode:?} (only r, w, b allowed)"
+        )));
     }
     state(&this)?;
     let binary = mode.contains('b');
-    let encoding = encoding.and_then(|e| e.as_str().map(String::from)).unwrap_or_else(|| "utf-8".into());
+    let encoding = encoding
+        .and_then(|e| e.as_str().map(String::from))
+        .unwrap_or_else(|| "utf-8".into());
     let f = SockFile {
         sock: this,
         binary,
@@ -618,7 +740,10 @@ fn sock_makefile(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         _ => 3,
     };
     let cls = SOCKFILE.with(|c| c[idx].clone());
-    Ok(Value::Instance(Rc::new(Instance::new(cls, Payload::Native(Box::new(f))))))
+    Ok(Value::Instance(Rc::new(Instance::new(
+        cls,
+        Payload::Native(Box::new(f)),
+    ))))
 }
 
 #[derive(Clone, Copy)]
@@ -702,17 +827,22 @@ fn fill(vm: &mut Vm, file: Value, want: Want) -> PyResult<Value> {
         return v;
     }
     let sock = f.sock.clone();
-    sock_op(vm, &sock, SocketCall::Recv { max: 8192 }, move |vm, r| match r {
-        Reply::Data(d) | Reply::DataFrom(d, _) => {
-            let f = sf(&file)?;
-            if d.is_empty() {
-                f.eof.set(true);
+    sock_op(
+        vm,
+        &sock,
+        SocketCall::Recv { max: 8192 },
+        move |vm, r| match r {
+            Reply::Data(d) | Reply::DataFrom(d, _) => {
+                let f = sf(&file)?;
+                if d.is_empty() {
+                    f.eof.set(true);
+                }
+                state(&f.sock)?.pushback.borrow_mut().extend_from_slice(&d);
+                fill(vm, file.clone(), want)
             }
-            state(&f.sock)?.pushback.borrow_mut().extend_from_slice(&d);
-            fill(vm, file.clone(), want)
-        }
-        other => Err(unexpected(other)),
-    })
+            other => Err(unexpected(other)),
+        },
+    )
 }
 
 fn size_arg(v: Option<Value>) -> PyResult<Option<usize>> {
@@ -774,14 +904,22 @@ fn sf_write(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     } else {
         match &data {
             Value::Str(s) => (
-                crate::text::codec::encode(s.as_str(), &f.encoding, "strict").map_err(|e| crate::exc::new_exc(e.class_name(), e.to_string()))?,
+                crate::text::codec::encode(s.as_str(), &f.encoding, "strict")
+                    .map_err(|e| crate::exc::new_exc(e.class_name(), e.to_string()))?,
                 s.char_len(),
             ),
-            other => return Err(type_error(format!("write() argument must be str, not {}", other.type_name()))),
+            other => {
+                return Err(type_error(format!(
+                    "write() argument must be str, not {}",
+                    other.type_name()
+                )))
+            }
         }
     };
     let sock = f.sock.clone();
-    sock_op(vm, &sock, SocketCall::SendAll(bytes), move |_vm, _r| Ok(Value::Int(n as i64)))
+    sock_op(vm, &sock, SocketCall::SendAll(bytes), move |_vm, _r| {
+        Ok(Value::Int(n as i64))
+    })
 }
 
 fn sf_flush(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
@@ -825,7 +963,10 @@ fn sf_repr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             format!("<_io.{kind} name={fd}>")
         }
     } else {
-        format!("<_io.TextIOWrapper name={fd} mode='{}' encoding='{}'>", f.mode, f.encoding)
+        format!(
+            "<_io.TextIOWrapper name={fd} mode='{}' encoding='{}'>",
+            f.mode, f.encoding
+        )
     }))
 }
 
@@ -839,7 +980,12 @@ fn sf_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         "mode" => Value::str(f.mode.as_str()),
         "name" => Value::Int(state(&f.sock)?.handle.get() as i64),
         "encoding" if !f.binary => Value::str(f.encoding.as_str()),
-        n => return Err(crate::exc::attribute_error(format!("'{}' object has no attribute '{n}'", this.type_name()))),
+        n => {
+            return Err(crate::exc::attribute_error(format!(
+                "'{}' object has no attribute '{n}'",
+                this.type_name()
+            )))
+        }
     })
 }
 
@@ -847,7 +993,9 @@ fn sock_recv_into(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
     let [buf, n, _flags] = args.bind("recv_into", ["buffer", "nbytes", "flags"], 1)?;
     let Some(Value::ByteArray(buf)) = buf else {
-        return Err(type_error("recv_into() argument 'buffer' must be read-write bytes-like object"));
+        return Err(type_error(
+            "recv_into() argument 'buffer' must be read-write bytes-like object",
+        ));
     };
     let len = buf.borrow().len();
     let max = match n {
@@ -870,11 +1018,18 @@ fn sock_recvfrom(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let [n, _flags] = args.bind("recvfrom", ["*bufsize", "*flags"], 1)?;
     let max = bufsize(n, "recvfrom")?;
     let family = state(&this)?.family;
-    sock_op(vm, &this, SocketCall::RecvFrom { max }, move |_vm, r| match r {
-        Reply::DataFrom(d, a) => Ok(Value::tuple(vec![Value::bytes(d), addr_tuple(&a, family)])),
-        Reply::Data(d) => Ok(Value::tuple(vec![Value::bytes(d), Value::None])),
-        other => Err(unexpected(other)),
-    })
+    sock_op(
+        vm,
+        &this,
+        SocketCall::RecvFrom { max },
+        move |_vm, r| match r {
+            Reply::DataFrom(d, a) => {
+                Ok(Value::tuple(vec![Value::bytes(d), addr_tuple(&a, family)]))
+            }
+            Reply::Data(d) => Ok(Value::tuple(vec![Value::bytes(d), Value::None])),
+            other => Err(unexpected(other)),
+        },
+    )
 }
 
 fn sock_close(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
@@ -885,7 +1040,14 @@ fn sock_close(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         return Ok(Value::None);
     }
     st.handle.set(-1);
-    vm.block(Op::Socket { sock: SocketHandle(h), call: SocketCall::Close, timeout: None }, |_vm, _r| Ok(Value::None))
+    vm.block(
+        Op::Socket {
+            sock: SocketHandle(h),
+            call: SocketCall::Close,
+            timeout: None,
+        },
+        |_vm, _r| Ok(Value::None),
+    )
 }
 
 fn sock_detach(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
@@ -905,14 +1067,20 @@ fn sock_shutdown(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         2 => Shutdown::Both,
         _ => return Err(os_error(crate::host::errno::EINVAL, "Invalid argument")),
     };
-    sock_op(vm, &this, SocketCall::Shutdown(how), |_vm, _r| Ok(Value::None))
+    sock_op(vm, &this, SocketCall::Shutdown(how), |_vm, _r| {
+        Ok(Value::None)
+    })
 }
 
 fn sock_getsockname(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
     let st = state(&this)?;
     open_handle(st)?;
-    let a = st.laddr.borrow().clone().unwrap_or_else(|| unbound_addr(st.family));
+    let a = st
+        .laddr
+        .borrow()
+        .clone()
+        .unwrap_or_else(|| unbound_addr(st.family));
     Ok(addr_tuple(&a, st.family))
 }
 
@@ -923,7 +1091,10 @@ fn sock_getpeername(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let r = st.raddr.borrow().clone();
     match r {
         Some(a) => Ok(addr_tuple(&a, st.family)),
-        None => Err(os_error(crate::host::errno::ENOTCONN, "Transport endpoint is not connected")),
+        None => Err(os_error(
+            crate::host::errno::ENOTCONN,
+            "Transport endpoint is not connected",
+        )),
     }
 }
 
@@ -943,7 +1114,8 @@ fn sockopt_of(level: i64, opt: i64) -> Option<SockOpt> {
 
 fn sock_setsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
-    let [level, opt, value, _optlen] = args.bind("setsockopt", ["*level", "*optname", "*value", "*optlen"], 3)?;
+    let [level, opt, value, _optlen] =
+        args.bind("setsockopt", ["*level", "*optname", "*value", "*optlen"], 3)?;
     let level = arg_int(&level.expect("arg"))?;
     let opt = arg_int(&opt.expect("arg"))?;
     let raw = value.expect("arg");
@@ -959,7 +1131,12 @@ fn sock_setsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         lo.push(((level, opt), raw));
     }
     match sockopt_of(level, opt) {
-        Some(o) => sock_op(vm, &this, SocketCall::SetOpt { opt: o, value }, |_vm, _r| Ok(Value::None)),
+        Some(o) => sock_op(
+            vm,
+            &this,
+            SocketCall::SetOpt { opt: o, value },
+            |_vm, _r| Ok(Value::None),
+        ),
         None => Ok(Value::None),
     }
 }
@@ -974,7 +1151,12 @@ fn sock_getsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     if let Some(n) = buflen {
         // The raw option bytes, as the script set them (or zeros).
         let n = arg_int(&n)?.max(0) as usize;
-        let set = st.local_opts.borrow().iter().find(|(k, _)| *k == (level, opt)).map(|(_, v)| v.clone());
+        let set = st
+            .local_opts
+            .borrow()
+            .iter()
+            .find(|(k, _)| *k == (level, opt))
+            .map(|(_, v)| v.clone());
         let mut bytes = match set {
             Some(Value::Bytes(b)) => b.to_vec(),
             Some(Value::ByteArray(b)) => b.borrow().clone(),
@@ -994,7 +1176,12 @@ fn sock_getsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             other => Err(unexpected(other)),
         }),
         None => {
-            let set = st.local_opts.borrow().iter().find(|(k, _)| *k == (level, opt)).map(|(_, v)| v.clone());
+            let set = st
+                .local_opts
+                .borrow()
+                .iter()
+                .find(|(k, _)| *k == (level, opt))
+                .map(|(_, v)| v.clone());
             Ok(Value::Int(set.and_then(|v| v.as_i64()).unwrap_or(0)))
         }
     }
@@ -1005,7 +1192,10 @@ fn parse_timeout(v: Value) -> PyResult<Option<f64>> {
         Value::None => Ok(None),
         other => {
             let t = arg_float(&other).map_err(|_| {
-                type_error(format!("'{}' object cannot be interpreted as an integer or float", other.type_name()))
+                type_error(format!(
+                    "'{}' object cannot be interpreted as an integer or float",
+                    other.type_name()
+                ))
             })?;
             if t < 0.0 {
                 return Err(value_error("Timeout value out of range"));
@@ -1080,7 +1270,11 @@ fn sock_repr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         st.proto
     ));
     if h >= 0 {
-        let l = st.laddr.borrow().clone().unwrap_or_else(|| unbound_addr(st.family));
+        let l = st
+            .laddr
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| unbound_addr(st.family));
         s.push_str(&format!(", laddr={}", addr_repr(&l, st.family)));
         if let Some(r) = st.raddr.borrow().as_ref() {
             s.push_str(&format!(", raddr={}", addr_repr(r, st.family)));
@@ -1109,7 +1303,9 @@ fn sock_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         "proto" => Value::Int(st.proto),
         "timeout" => st.timeout.get().map(Value::Float).unwrap_or(Value::None),
         n => {
-            return Err(crate::exc::attribute_error(format!("'socket' object has no attribute '{n}'")));
+            return Err(crate::exc::attribute_error(format!(
+                "'socket' object has no attribute '{n}'"
+            )));
         }
     })
 }
@@ -1136,7 +1332,15 @@ pub fn gaierror_class() -> Rc<Class> {
         c.borrow_mut()
             .get_or_insert_with(|| {
                 let os = types().exc("OSError").expect("OSError");
-                new_class("gaierror", "socket", vec![os], ClassKind::Exception, None, &[], false)
+                new_class(
+                    "gaierror",
+                    "socket",
+                    vec![os],
+                    ClassKind::Exception,
+                    None,
+                    &[],
+                    false,
+                )
             })
             .clone()
     })
@@ -1145,14 +1349,19 @@ pub fn gaierror_class() -> Rc<Class> {
 fn resolve_err(host: &str) -> crate::exc::PyErr {
     let _ = host;
     let cls = gaierror_class();
-    let e = crate::exc::instantiate(&cls, vec![Value::Int(-2), Value::str("Name or service not known")]);
+    let e = crate::exc::instantiate(
+        &cls,
+        vec![Value::Int(-2), Value::str("Name or service not known")],
+    );
     crate::exc::set_os_attrs(&e.0);
     e
 }
 
 fn gethostbyname(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [host] = args.bind("gethostbyname", ["*hostname"], 1)?;
-    let host = crate::builtins::arg_str(&host.expect("arg"), "gethostbyname", 1)?.as_str().to_string();
+    let host = crate::builtins::arg_str(&host.expect("arg"), "gethostbyname", 1)?
+        .as_str()
+        .to_string();
     if host.parse::<std::net::Ipv4Addr>().is_ok() {
         return Ok(Value::str(host));
     }
@@ -1168,18 +1377,34 @@ fn gethostbyname(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn getaddrinfo(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [host, port, family, kind, proto, _flags] =
-        args.bind("getaddrinfo", ["host", "port", "family", "type", "proto", "flags"], 2)?;
+    let [host, port, family, kind, proto, _flags] = args.bind(
+        "getaddrinfo",
+        ["host", "port", "family", "type", "proto", "flags"],
+        2,
+    )?;
     let host = match host.expect("arg") {
         Value::None => "127.0.0.1".to_string(),
         Value::Str(s) => s.as_str().to_string(),
-        other => return Err(type_error(format!("getaddrinfo() argument 1 must be str, bytes or None, not {}", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "getaddrinfo() argument 1 must be str, bytes or None, not {}",
+                other.type_name()
+            )))
+        }
     };
     let port = match port.expect("arg") {
         Value::None => 0,
         Value::Int(p) => p,
-        Value::Str(s) => s.as_str().parse::<i64>().map_err(|_| resolve_err(s.as_str()))?,
-        other => return Err(type_error(format!("getaddrinfo() argument 2 must be int, str or None, not {}", other.type_name()))),
+        Value::Str(s) => s
+            .as_str()
+            .parse::<i64>()
+            .map_err(|_| resolve_err(s.as_str()))?,
+        other => {
+            return Err(type_error(format!(
+                "getaddrinfo() argument 2 must be int, str or None, not {}",
+                other.type_name()
+            )))
+        }
     };
     let family = family.map(|f| f.as_i64().unwrap_or(0)).unwrap_or(0);
     let kind = kind.map(|f| f.as_i64().unwrap_or(0)).unwrap_or(0);
@@ -1203,11 +1428,22 @@ fn getaddrinfo(vm: &mut Vm, args: Args) -> PyResult<Value> {
                     continue;
                 }
                 let sa = if is6 {
-                    Value::tuple(vec![Value::str(a.as_str()), Value::Int(port), Value::Int(0), Value::Int(0)])
+                    Value::tuple(vec![
+                        Value::str(a.as_str()),
+                        Value::Int(port),
+                        Value::Int(0),
+                        Value::Int(0),
+                    ])
                 } else {
                     Value::tuple(vec![Value::str(a.as_str()), Value::Int(port)])
                 };
-                out.push(Value::tuple(vec![Value::Int(fam), Value::Int(k), Value::Int(p), Value::str(""), sa]));
+                out.push(Value::tuple(vec![
+                    Value::Int(fam),
+                    Value::Int(k),
+                    Value::Int(p),
+                    Value::str(""),
+                    sa,
+                ]));
             }
         }
         Value::list(out)
@@ -1224,39 +1460,69 @@ fn getaddrinfo(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 /// `create_connection(address, timeout=None, source_address=None)`: socket, then connect.
 fn create_connection(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [addr, timeout, _src] = args.bind("create_connection", ["address", "timeout", "source_address"], 1)?;
+    let [addr, timeout, _src] = args.bind(
+        "create_connection",
+        ["address", "timeout", "source_address"],
+        1,
+    )?;
     let a = parse_addr(&addr.expect("arg"), "create_connection", Family::Inet)?;
     let timeout = match timeout {
         Some(t) => parse_timeout(t)?,
         None => DEFAULT_TIMEOUT.with(|d| d.get()),
     };
-    let family = if a.host.contains(':') { Family::Inet6 } else { Family::Inet };
-    vm.block(Op::Create { family, kind: SockType::Stream }, move |vm, r| match r {
-        Reply::Created(h) => {
-            let s = make_socket(family, SockType::Stream, 6, h.0, timeout);
-            let me = s.clone();
-            vm.block(Op::Socket { sock: h, call: SocketCall::Connect(a), timeout }, move |vm, r| match r {
-                Reply::Err(e) => {
-                    close_quietly(vm, &me);
-                    Err(from_os(&e))
-                }
-                Reply::TimedOut => {
-                    close_quietly(vm, &me);
-                    Err(timed_out())
-                }
-                other => connected(&me, other).map(|_| me.clone()),
-            })
-        }
-        Reply::Err(e) => Err(from_os(&e)),
-        other => Err(unexpected(other)),
-    })
+    let family = if a.host.contains(':') {
+        Family::Inet6
+    } else {
+        Family::Inet
+    };
+    vm.block(
+        Op::Create {
+            family,
+            kind: SockType::Stream,
+        },
+        move |vm, r| match r {
+            Reply::Created(h) => {
+                let s = make_socket(family, SockType::Stream, 6, h.0, timeout);
+                let me = s.clone();
+                vm.block(
+                    Op::Socket {
+                        sock: h,
+                        call: SocketCall::Connect(a),
+                        timeout,
+                    },
+                    move |vm, r| match r {
+                        Reply::Err(e) => {
+                            close_quietly(vm, &me);
+                            Err(from_os(&e))
+                        }
+                        Reply::TimedOut => {
+                            close_quietly(vm, &me);
+                            Err(timed_out())
+                        }
+                        other => connected(&me, other).map(|_| me.clone()),
+                    },
+                )
+            }
+            Reply::Err(e) => Err(from_os(&e)),
+            other => Err(unexpected(other)),
+        },
+    )
 }
 
 /// `create_server(address, *, family=AF_INET, backlog=None, reuse_port=False)`:
 /// socket, SO_REUSEADDR, bind, listen — one host op after the other.
 fn create_server(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [addr, family, backlog, _reuse_port, _dualstack] =
-        args.bind("create_server", ["address", "family", "backlog", "reuse_port", "dualstack_ipv6"], 1)?;
+    let [addr, family, backlog, _reuse_port, _dualstack] = args.bind(
+        "create_server",
+        [
+            "address",
+            "family",
+            "backlog",
+            "reuse_port",
+            "dualstack_ipv6",
+        ],
+        1,
+    )?;
     let family = match family {
         Some(f) => family_of(arg_int(&f)?)?,
         None => Family::Inet,
@@ -1267,34 +1533,67 @@ fn create_server(vm: &mut Vm, args: Args) -> PyResult<Value> {
         Some(b) => arg_int(&b)?.clamp(0, 4096) as u32,
     };
     let timeout = DEFAULT_TIMEOUT.with(|d| d.get());
-    vm.block(Op::Create { family, kind: SockType::Stream }, move |vm, r| match r {
-        Reply::Created(h) => {
-            let s = make_socket(family, SockType::Stream, 0, h.0, timeout);
-            let me = s.clone();
-            state(&s)?.local_opts.borrow_mut().push(((1, 2), Value::Int(1)));
-            vm.block(Op::Socket { sock: h, call: SocketCall::SetOpt { opt: SockOpt::ReuseAddr, value: 1 }, timeout: None }, move |vm, _r| {
-                vm.block(Op::Socket { sock: h, call: SocketCall::Bind(a), timeout: None }, move |vm, r| match r {
-                    Reply::Bound { local } => {
-                        *state(&me)?.laddr.borrow_mut() = Some(local);
-                        vm.block(Op::Socket { sock: h, call: SocketCall::Listen { backlog }, timeout: None }, move |_vm, r| match r {
-                            Reply::Err(e) => Err(from_os(&e)),
-                            _ => {
-                                state(&me)?.listening.set(true);
-                                Ok(me.clone())
-                            }
-                        })
-                    }
-                    Reply::Err(e) => {
-                        close_quietly(vm, &me);
-                        Err(from_os(&e))
-                    }
-                    other => Err(unexpected(other)),
-                })
-            })
-        }
-        Reply::Err(e) => Err(from_os(&e)),
-        other => Err(unexpected(other)),
-    })
+    vm.block(
+        Op::Create {
+            family,
+            kind: SockType::Stream,
+        },
+        move |vm, r| match r {
+            Reply::Created(h) => {
+                let s = make_socket(family, SockType::Stream, 0, h.0, timeout);
+                let me = s.clone();
+                state(&s)?
+                    .local_opts
+                    .borrow_mut()
+                    .push(((1, 2), Value::Int(1)));
+                vm.block(
+                    Op::Socket {
+                        sock: h,
+                        call: SocketCall::SetOpt {
+                            opt: SockOpt::ReuseAddr,
+                            value: 1,
+                        },
+                        timeout: None,
+                    },
+                    move |vm, _r| {
+                        vm.block(
+                            Op::Socket {
+                                sock: h,
+                                call: SocketCall::Bind(a),
+                                timeout: None,
+                            },
+                            move |vm, r| match r {
+                                Reply::Bound { local } => {
+                                    *state(&me)?.laddr.borrow_mut() = Some(local);
+                                    vm.block(
+                                        Op::Socket {
+                                            sock: h,
+                                            call: SocketCall::Listen { backlog },
+                                            timeout: None,
+                                        },
+                                        move |_vm, r| match r {
+                                            Reply::Err(e) => Err(from_os(&e)),
+                                            _ => {
+                                                state(&me)?.listening.set(true);
+                                                Ok(me.clone())
+                                            }
+                                        },
+                                    )
+                                }
+                                Reply::Err(e) => {
+                                    close_quietly(vm, &me);
+                                    Err(from_os(&e))
+                                }
+                                other => Err(unexpected(other)),
+                            },
+                        )
+                    },
+                )
+            }
+            Reply::Err(e) => Err(from_os(&e)),
+            other => Err(unexpected(other)),
+        },
+    )
 }
 
 fn inet_pton(_vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -1303,8 +1602,16 @@ fn inet_pton(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let s = crate::builtins::arg_str(&s.expect("arg"), "inet_pton", 2)?;
     let bad = || os_error(0, "illegal IP address string passed to inet_pton").with_no_errno();
     match family {
-        2 => s.as_str().parse::<std::net::Ipv4Addr>().map(|a| Value::bytes(a.octets().to_vec())).map_err(|_| bad()),
-        10 => s.as_str().parse::<std::net::Ipv6Addr>().map(|a| Value::bytes(a.octets().to_vec())).map_err(|_| bad()),
+        2 => s
+            .as_str()
+            .parse::<std::net::Ipv4Addr>()
+            .map(|a| Value::bytes(a.octets().to_vec()))
+            .map_err(|_| bad()),
+        10 => s
+            .as_str()
+            .parse::<std::net::Ipv6Addr>()
+            .map(|a| Value::bytes(a.octets().to_vec()))
+            .map_err(|_| bad()),
         _ => Err(os_error(97, "Address family not supported by protocol")),
     }
 }
@@ -1348,7 +1655,8 @@ fn classic_inet_aton(s: &str) -> Option<u32> {
     }
     let mut nums = Vec::with_capacity(4);
     for p in &parts {
-        let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
+        let (digits, radix) = if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X"))
+        {
             (h, 16)
         } else if p.len() > 1 && p.starts_with('0') {
             (&p[1..], 8)
@@ -1358,7 +1666,11 @@ fn classic_inet_aton(s: &str) -> Option<u32> {
         if digits.is_empty() && radix != 8 {
             return None;
         }
-        let n = if digits.is_empty() { 0 } else { u64::from_str_radix(digits, radix).ok()? };
+        let n = if digits.is_empty() {
+            0
+        } else {
+            u64::from_str_radix(digits, radix).ok()?
+        };
         nums.push(n);
     }
     let last = *nums.last()?;
@@ -1390,7 +1702,10 @@ fn htons(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [x] = args.bind("htons", ["*x"], 1)?;
     let x = arg_int(&x.expect("arg"))?;
     if !(0..=0xffff).contains(&x) {
-        return Err(new_exc("OverflowError", "htons: Python int too large to convert to C 16-bit unsigned integer"));
+        return Err(new_exc(
+            "OverflowError",
+            "htons: Python int too large to convert to C 16-bit unsigned integer",
+        ));
     }
     Ok(Value::Int((x as u16).swap_bytes() as i64))
 }
@@ -1405,7 +1720,10 @@ fn htonl(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn getdefaulttimeout(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
-    Ok(DEFAULT_TIMEOUT.with(|d| d.get()).map(Value::Float).unwrap_or(Value::None))
+    Ok(DEFAULT_TIMEOUT
+        .with(|d| d.get())
+        .map(Value::Float)
+        .unwrap_or(Value::None))
 }
 
 fn setdefaulttimeout(_vm: &mut Vm, args: Args) -> PyResult<Value> {

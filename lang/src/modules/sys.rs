@@ -62,7 +62,9 @@ fn read_line(vm: &mut Vm, this: &Value, stop_at_eof: bool) -> PyResult<Value> {
             }
         }
         crate::host::Reply::Err(e) => Err(crate::exc::from_os(&e)),
-        other => Err(crate::exc::runtime_error(format!("unexpected reply to input: {other:?}"))),
+        other => Err(crate::exc::runtime_error(format!(
+            "unexpected reply to input: {other:?}"
+        ))),
     })
 }
 
@@ -146,9 +148,27 @@ pub fn exit(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 pub fn module(vm: &mut Vm) -> Value {
     let (m, g) = super::make_module("sys", FUNCTIONS);
-    let cls = new_class("TextIOWrapper", "_io", vec![types().object.clone()], ClassKind::Object, None, STREAM_METHODS, true);
-    let stream = |s: Stream| Value::Instance(Rc::new(Instance::new(cls.clone(), Payload::Native(Box::new(StdStream(s))))));
-    let stdin = Value::Instance(Rc::new(Instance::new(cls.clone(), Payload::Native(Box::new(StdIn { eof: std::cell::Cell::new(false) })))));
+    let cls = new_class(
+        "TextIOWrapper",
+        "_io",
+        vec![types().object.clone()],
+        ClassKind::Object,
+        None,
+        STREAM_METHODS,
+        true,
+    );
+    let stream = |s: Stream| {
+        Value::Instance(Rc::new(Instance::new(
+            cls.clone(),
+            Payload::Native(Box::new(StdStream(s))),
+        )))
+    };
+    let stdin = Value::Instance(Rc::new(Instance::new(
+        cls.clone(),
+        Payload::Native(Box::new(StdIn {
+            eof: std::cell::Cell::new(false),
+        })),
+    )));
     super::set(&g, "stdin", stdin.clone());
     super::set(&g, "__stdin__", stdin);
     super::set(&g, "stdout", stream(Stream::Stdout));
@@ -164,7 +184,13 @@ pub fn module(vm: &mut Vm) -> Value {
     super::set(
         &g,
         "version_info",
-        Value::tuple(vec![Value::Int(3), Value::Int(11), Value::Int(7), Value::str("final"), Value::Int(0)]),
+        Value::tuple(vec![
+            Value::Int(3),
+            Value::Int(11),
+            Value::Int(7),
+            Value::str("final"),
+            Value::Int(0),
+        ]),
     );
     m
 }

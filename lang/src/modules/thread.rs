@@ -58,7 +58,11 @@ thread_local! {
 pub fn module(_vm: &mut Vm) -> Value {
     let (m, g) = super::make_module("_thread", FUNCTIONS);
     super::set(&g, "LockType", Value::Class(LOCK.with(|c| c.clone())));
-    super::set(&g, "error", Value::Class(types().exc("RuntimeError").expect("RuntimeError")));
+    super::set(
+        &g,
+        "error",
+        Value::Class(types().exc("RuntimeError").expect("RuntimeError")),
+    );
     super::set(&g, "TIMEOUT_MAX", Value::Float(9223372036.0));
     m
 }
@@ -73,7 +77,11 @@ fn id_of_ident(ident: i64) -> u32 {
 }
 
 fn thread_done(vm: &Vm, id: u32) -> bool {
-    vm.threads.iter().find(|t| t.id == id).map(|t| t.is_done()).unwrap_or(true)
+    vm.threads
+        .iter()
+        .find(|t| t.id == id)
+        .map(|t| t.is_done())
+        .unwrap_or(true)
 }
 
 /// `_thread.start(func, obj, daemon)`: a new green thread running `func()`.
@@ -89,10 +97,16 @@ fn start(vm: &mut Vm, args: Args) -> PyResult<Value> {
 
 /// `_thread.start_new_thread(function, args[, kwargs])`.
 fn start_new_thread(vm: &mut Vm, args: Args) -> PyResult<Value> {
-    let [func, fargs, kwargs] = args.bind("start_new_thread", ["*function", "*args", "*kwargs"], 2)?;
+    let [func, fargs, kwargs] =
+        args.bind("start_new_thread", ["*function", "*args", "*kwargs"], 2)?;
     let pos = match fargs.expect("arg") {
         Value::Tuple(t) => t.to_vec(),
-        other => return Err(type_error(format!("2nd arg must be a tuple, not {}", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "2nd arg must be a tuple, not {}",
+                other.type_name()
+            )))
+        }
     };
     let mut kw = Vec::new();
     if let Some(Value::Dict(d)) = kwargs {
@@ -126,7 +140,17 @@ fn join(vm: &mut Vm, args: Args) -> PyResult<Value> {
     if thread_done(vm, id) {
         return Ok(Value::None);
     }
-    vm.wait(move |vm| if thread_done(vm, id) { Some(Ok(Value::None)) } else { None }, timeout, |_vm| Ok(Value::None))
+    vm.wait(
+        move |vm| {
+            if thread_done(vm, id) {
+                Some(Ok(Value::None))
+            } else {
+                None
+            }
+        },
+        timeout,
+        |_vm| Ok(Value::None),
+    )
 }
 
 fn is_alive(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -141,7 +165,11 @@ fn get_ident(vm: &mut Vm, _args: Args) -> PyResult<Value> {
 
 fn current(vm: &mut Vm, _args: Args) -> PyResult<Value> {
     let cur = vm.cur;
-    Ok(vm.threads.get(cur).and_then(|t| t.obj.clone()).unwrap_or(Value::None))
+    Ok(vm
+        .threads
+        .get(cur)
+        .and_then(|t| t.obj.clone())
+        .unwrap_or(Value::None))
 }
 
 fn set_main(vm: &mut Vm, args: Args) -> PyResult<Value> {
@@ -153,7 +181,9 @@ fn set_main(vm: &mut Vm, args: Args) -> PyResult<Value> {
 }
 
 fn live(vm: &Vm) -> Vec<usize> {
-    (0..vm.threads.len()).filter(|&i| !matches!(vm.threads[i].state, ThreadState::Done)).collect()
+    (0..vm.threads.len())
+        .filter(|&i| !matches!(vm.threads[i].state, ThreadState::Done))
+        .collect()
 }
 
 fn count(vm: &mut Vm, _args: Args) -> PyResult<Value> {
@@ -161,7 +191,10 @@ fn count(vm: &mut Vm, _args: Args) -> PyResult<Value> {
 }
 
 fn objects(vm: &mut Vm, _args: Args) -> PyResult<Value> {
-    let objs = live(vm).into_iter().filter_map(|i| vm.threads[i].obj.clone()).collect();
+    let objs = live(vm)
+        .into_iter()
+        .filter_map(|i| vm.threads[i].obj.clone())
+        .collect();
     Ok(Value::list(objs))
 }
 
@@ -169,10 +202,16 @@ fn objects(vm: &mut Vm, _args: Args) -> PyResult<Value> {
 fn report(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [thread, exc] = args.bind("report", ["*thread", "*exc"], 2)?;
     let thread = thread.expect("arg");
-    let name = vm.getattr(&thread, "name").and_then(|n| vm.str(&n)).unwrap_or_else(|_| "?".into());
+    let name = vm
+        .getattr(&thread, "name")
+        .and_then(|n| vm.str(&n))
+        .unwrap_or_else(|_| "?".into());
     if let Some(e) = crate::exc::PyErr::from_value(&exc.expect("arg")) {
         let text = vm.format_exception(&e);
-        vm.write(Stream::Stderr, &format!("Exception in thread {name}:\n{text}"));
+        vm.write(
+            Stream::Stderr,
+            &format!("Exception in thread {name}:\n{text}"),
+        );
     }
     Ok(Value::None)
 }
@@ -181,8 +220,16 @@ fn report(vm: &mut Vm, args: Args) -> PyResult<Value> {
 // locks
 
 fn make_lock(reentrant: bool) -> Value {
-    let cls = if reentrant { RLOCK.with(|c| c.clone()) } else { LOCK.with(|c| c.clone()) };
-    let st = LockState { reentrant, owner: Cell::new(None), count: Cell::new(0) };
+    let cls = if reentrant {
+        RLOCK.with(|c| c.clone())
+    } else {
+        LOCK.with(|c| c.clone())
+    };
+    let st = LockState {
+        reentrant,
+        owner: Cell::new(None),
+        count: Cell::new(0),
+    };
     Value::Instance(Rc::new(Instance::new(cls, Payload::Native(Box::new(st)))))
 }
 
@@ -204,7 +251,9 @@ fn new_rlock(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
 
 fn lock_state(v: &Value) -> PyResult<&LockState> {
     match v {
-        Value::Instance(i) => i.native::<LockState>().ok_or_else(|| type_error("a lock is required")),
+        Value::Instance(i) => i
+            .native::<LockState>()
+            .ok_or_else(|| type_error("a lock is required")),
         _ => Err(type_error("a lock is required")),
     }
 }
@@ -240,7 +289,9 @@ fn lock_acquire(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
                 return Err(value_error("timeout value must be a non-negative number"));
             }
             if !blocking && t != -1.0 {
-                return Err(value_error("can't specify a timeout for a non-blocking call"));
+                return Err(value_error(
+                    "can't specify a timeout for a non-blocking call",
+                ));
             }
             if t == -1.0 {
                 None
@@ -272,7 +323,11 @@ fn lock_release(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
     let st = lock_state(&this)?;
     match st.owner.get() {
-        None => Err(runtime_error(if st.reentrant { "cannot release un-acquired lock" } else { "release unlocked lock" })),
+        None => Err(runtime_error(if st.reentrant {
+            "cannot release un-acquired lock"
+        } else {
+            "release unlocked lock"
+        })),
         Some(o) => {
             if st.reentrant && o != vm.thread_id() {
                 return Err(runtime_error("cannot release un-acquired lock"));
@@ -302,7 +357,11 @@ fn lock_locked(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn lock_repr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
     let st = lock_state(&this)?;
-    let locked = if st.owner.get().is_some() { "locked" } else { "unlocked" };
+    let locked = if st.owner.get().is_some() {
+        "locked"
+    } else {
+        "unlocked"
+    };
     if st.reentrant {
         let owner = st.owner.get().map(ident_of).unwrap_or(0);
         Ok(Value::str(format!(
@@ -312,7 +371,10 @@ fn lock_repr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             this.id()
         )))
     } else {
-        Ok(Value::str(format!("<{locked} _thread.lock object at 0x{:012x}>", this.id())))
+        Ok(Value::str(format!(
+            "<{locked} _thread.lock object at 0x{:012x}>",
+            this.id()
+        )))
     }
 }
 
@@ -320,7 +382,11 @@ fn is_owned(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [lock] = args.bind("is_owned", ["*lock"], 1)?;
     let lock = lock.expect("arg");
     let st = lock_state(&lock)?;
-    Ok(Value::Bool(if st.reentrant { st.owner.get() == Some(vm.thread_id()) } else { st.owner.get().is_some() }))
+    Ok(Value::Bool(if st.reentrant {
+        st.owner.get() == Some(vm.thread_id())
+    } else {
+        st.owner.get().is_some()
+    }))
 }
 
 /// Release a lock completely (Condition.wait); returns the count to restore.

@@ -35,7 +35,9 @@ const STRUCT_TIME_METHODS: NativeTable = &[
     ("__getattr__", st_getattr),
 ];
 
-const FIELDS: [&str; 9] = ["tm_year", "tm_mon", "tm_mday", "tm_hour", "tm_min", "tm_sec", "tm_wday", "tm_yday", "tm_isdst"];
+const FIELDS: [&str; 9] = [
+    "tm_year", "tm_mon", "tm_mday", "tm_hour", "tm_min", "tm_sec", "tm_wday", "tm_yday", "tm_isdst",
+];
 
 /// A broken-down time (`time.struct_time`).
 pub struct StructTime(pub [i64; 9], pub i64);
@@ -46,11 +48,19 @@ thread_local! {
 
 pub fn module(_vm: &mut Vm) -> Value {
     let (m, g) = super::make_module("time", FUNCTIONS);
-    super::set(&g, "struct_time", Value::Class(STRUCT_TIME.with(|c| c.clone())));
+    super::set(
+        &g,
+        "struct_time",
+        Value::Class(STRUCT_TIME.with(|c| c.clone())),
+    );
     super::set(&g, "timezone", Value::Int(0));
     super::set(&g, "altzone", Value::Int(0));
     super::set(&g, "daylight", Value::Int(0));
-    super::set(&g, "tzname", Value::tuple(vec![Value::str("UTC"), Value::str("UTC")]));
+    super::set(
+        &g,
+        "tzname",
+        Value::tuple(vec![Value::str("UTC"), Value::str("UTC")]),
+    );
     m
 }
 
@@ -72,7 +82,10 @@ fn sleep(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [secs] = args.bind("sleep", ["*secs"], 1)?;
     let secs = secs.expect("arg");
     let s = arg_float(&secs).map_err(|_| {
-        type_error(format!("'{}' object cannot be interpreted as an integer", secs.type_name()))
+        type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            secs.type_name()
+        ))
     })?;
     if s < 0.0 {
         return Err(value_error("sleep length must be non-negative"));
@@ -118,12 +131,25 @@ pub fn broken_down(secs: i64) -> [i64; 9] {
     let (y, m, d) = civil_from_days(days);
     let wday = (days + 3).rem_euclid(7); // 1970-01-01 was a Thursday (Monday = 0)
     let yday = days - days_from_civil(y, 1, 1) + 1;
-    [y, m, d, rem / 3600, (rem % 3600) / 60, rem % 60, wday, yday, 0]
+    [
+        y,
+        m,
+        d,
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60,
+        wday,
+        yday,
+        0,
+    ]
 }
 
 fn make_struct(fields: [i64; 9], offset: i64) -> Value {
     let cls = STRUCT_TIME.with(|c| c.clone());
-    Value::Instance(Rc::new(Instance::new(cls, Payload::Native(Box::new(StructTime(fields, offset))))))
+    Value::Instance(Rc::new(Instance::new(
+        cls,
+        Payload::Native(Box::new(StructTime(fields, offset))),
+    )))
 }
 
 fn secs_arg(vm: &mut Vm, v: Option<Value>) -> PyResult<i64> {
@@ -171,9 +197,27 @@ fn mktime(vm: &mut Vm, args: Args) -> PyResult<Value> {
     Ok(Value::Float(secs as f64))
 }
 
-const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const DAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -260,9 +304,19 @@ pub fn format_time(fmt: &str, f: &[i64; 9]) -> String {
             'Z' => out.push_str("UTC"),
             'z' => out.push_str("+0000"),
             'c' => out.push_str(&asctime_of(f)),
-            'x' => out.push_str(&format!("{:02}/{:02}/{:02}", f[1], f[2], f[0].rem_euclid(100))),
+            'x' => out.push_str(&format!(
+                "{:02}/{:02}/{:02}",
+                f[1],
+                f[2],
+                f[0].rem_euclid(100)
+            )),
             'X' | 'T' => out.push_str(&format!("{:02}:{:02}:{:02}", f[3], f[4], f[5])),
-            'D' => out.push_str(&format!("{:02}/{:02}/{:02}", f[1], f[2], f[0].rem_euclid(100))),
+            'D' => out.push_str(&format!(
+                "{:02}/{:02}/{:02}",
+                f[1],
+                f[2],
+                f[0].rem_euclid(100)
+            )),
             'F' => out.push_str(&format!("{}-{:02}-{:02}", f[0], f[1], f[2])),
             'R' => out.push_str(&format!("{:02}:{:02}", f[3], f[4])),
             'n' => out.push('\n'),
@@ -305,8 +359,15 @@ fn st_iter(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn st_repr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
     let f = st_fields(&this);
-    let parts: Vec<String> = FIELDS.iter().zip(f.iter()).map(|(n, v)| format!("{n}={v}")).collect();
-    Ok(Value::str(format!("time.struct_time({})", parts.join(", "))))
+    let parts: Vec<String> = FIELDS
+        .iter()
+        .zip(f.iter())
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect();
+    Ok(Value::str(format!(
+        "time.struct_time({})",
+        parts.join(", ")
+    )))
 }
 
 fn st_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
@@ -324,7 +385,9 @@ fn st_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             Value::Instance(i) => i.native::<StructTime>().map(|s| s.1).unwrap_or(0),
             _ => 0,
         })),
-        _ => Err(crate::exc::attribute_error(format!("'time.struct_time' object has no attribute '{n}'"))),
+        _ => Err(crate::exc::attribute_error(format!(
+            "'time.struct_time' object has no attribute '{n}'"
+        ))),
     }
 }
 
@@ -333,10 +396,18 @@ fn strptime(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [text, fmt] = args.bind("strptime", ["*string", "*format"], 1)?;
     let text = crate::builtins::arg_str(&text.expect("arg"), "strptime", 1)?;
     let fmt = match fmt {
-        Some(f) => crate::builtins::arg_str(&f, "strptime", 2)?.as_str().to_string(),
+        Some(f) => crate::builtins::arg_str(&f, "strptime", 2)?
+            .as_str()
+            .to_string(),
         None => "%a %b %d %H:%M:%S %Y".to_string(),
     };
-    let fail = || value_error(format!("time data {} does not match format {}", crate::ops::str_repr(text.as_str()), crate::ops::str_repr(&fmt)));
+    let fail = || {
+        value_error(format!(
+            "time data {} does not match format {}",
+            crate::ops::str_repr(text.as_str()),
+            crate::ops::str_repr(&fmt)
+        ))
+    };
     let src: Vec<char> = text.as_str().chars().collect();
     let mut i = 0;
     let (mut y, mut mo, mut d, mut h, mut mi, mut sec) = (1900i64, 1i64, 1i64, 0i64, 0i64, 0i64);
@@ -354,9 +425,18 @@ fn strptime(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     };
     let word = |i: &mut usize, names: &[&str], full: bool| -> Option<i64> {
         for (k, n) in names.iter().enumerate() {
-            let cand: String = if full { n.to_string() } else { n[..3].to_string() };
+            let cand: String = if full {
+                n.to_string()
+            } else {
+                n[..3].to_string()
+            };
             let len = cand.chars().count();
-            if *i + len <= src.len() && src[*i..*i + len].iter().collect::<String>().eq_ignore_ascii_case(&cand) {
+            if *i + len <= src.len()
+                && src[*i..*i + len]
+                    .iter()
+                    .collect::<String>()
+                    .eq_ignore_ascii_case(&cand)
+            {
                 *i += len;
                 return Some(k as i64);
             }
@@ -366,7 +446,9 @@ fn strptime(_vm: &mut Vm, args: Args) -> PyResult<Value> {
     let mut fchars = fmt.chars().peekable();
     while let Some(c) = fchars.next() {
         if c == '%' {
-            let Some(dch) = fchars.next() else { return Err(fail()) };
+            let Some(dch) = fchars.next() else {
+                return Err(fail());
+            };
             let ok = match dch {
                 'Y' => num(&mut i, 4).map(|v| y = v),
                 'y' => num(&mut i, 2).map(|v| y = if v < 69 { 2000 + v } else { 1900 + v }),
@@ -406,7 +488,10 @@ fn strptime(_vm: &mut Vm, args: Args) -> PyResult<Value> {
         }
     }
     if i != src.len() {
-        return Err(value_error(format!("unconverted data remains: {}", src[i..].iter().collect::<String>())));
+        return Err(value_error(format!(
+            "unconverted data remains: {}",
+            src[i..].iter().collect::<String>()
+        )));
     }
     if let Some(p) = pm {
         if p && h < 12 {

@@ -71,7 +71,9 @@ pub fn normalise(text: &str) -> String {
                 continue;
             }
         }
-        if chars[i].is_ascii_digit() && (i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '.')) {
+        if chars[i].is_ascii_digit()
+            && (i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
+        {
             let mut j = i;
             while j < chars.len() && chars[j].is_ascii_digit() {
                 j += 1;
@@ -92,7 +94,11 @@ pub fn normalise(text: &str) -> String {
 }
 
 pub fn last_error(stderr: &str) -> String {
-    let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let last = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
     last.split(':').next().unwrap_or("").trim().to_string()
 }
 
@@ -102,9 +108,24 @@ pub fn run_scenario(id: &str, runs: &[Run], files: &[(String, Vec<u8>)]) -> Stri
     let mut meta = Vec::new();
     for (j, r) in runs.iter().enumerate() {
         if let Some(file) = &r.file {
-            let source = files.iter().find(|(n, _)| n == file).map(|(_, d)| String::from_utf8_lossy(d).into_owned()).unwrap_or_default();
-            scripts.push(Script { name: file.clone(), source, stdin: r.stdin.clone(), forever: r.forever });
-            meta.push((j, file.clone(), r.forever || r.together, r.expect_exit.clone(), true));
+            let source = files
+                .iter()
+                .find(|(n, _)| n == file)
+                .map(|(_, d)| String::from_utf8_lossy(d).into_owned())
+                .unwrap_or_default();
+            scripts.push(Script {
+                name: file.clone(),
+                source,
+                stdin: r.stdin.clone(),
+                forever: r.forever,
+            });
+            meta.push((
+                j,
+                file.clone(),
+                r.forever || r.together,
+                r.expect_exit.clone(),
+                true,
+            ));
         } else if let Some(port) = r.serve_port {
             scripts.push(Script {
                 name: "http_server.py".into(),
@@ -122,7 +143,10 @@ pub fn run_scenario(id: &str, runs: &[Run], files: &[(String, Vec<u8>)]) -> Stri
             let port = hostport.rsplit(':').next().unwrap_or("80").to_string();
             scripts.push(Script {
                 name: "http_get".into(),
-                source: FAKE_HTTP_GET.replace("PORT", &port).replace("PATH", path).replace("EXPECT", expect),
+                source: FAKE_HTTP_GET
+                    .replace("PORT", &port)
+                    .replace("PATH", path)
+                    .replace("EXPECT", expect),
                 stdin: String::new(),
                 forever: false,
             });
@@ -135,13 +159,32 @@ pub fn run_scenario(id: &str, runs: &[Run], files: &[(String, Vec<u8>)]) -> Stri
         if !keep {
             continue;
         }
-        records.push((j, file, status_of(&r, expect.as_deref()), render_out(&r, sorted)));
+        records.push((
+            j,
+            file,
+            status_of(&r, expect.as_deref()),
+            render_out(&r, sorted),
+        ));
     }
     for (j, r) in runs.iter().enumerate() {
         if let Some((name, same_as)) = &r.expect_file {
-            let want = files.iter().find(|(n, _)| n == same_as).map(|(_, d)| d.clone());
-            let same = written.iter().any(|(n, d)| n == name && Some(d) == want.as_ref());
-            records.push((j, name.clone(), "0".into(), if same { "file ok\n".into() } else { "file differs\n".into() }));
+            let want = files
+                .iter()
+                .find(|(n, _)| n == same_as)
+                .map(|(_, d)| d.clone());
+            let same = written
+                .iter()
+                .any(|(n, d)| n == name && Some(d) == want.as_ref());
+            records.push((
+                j,
+                name.clone(),
+                "0".into(),
+                if same {
+                    "file ok\n".into()
+                } else {
+                    "file differs\n".into()
+                },
+            ));
         }
     }
     records.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
@@ -183,7 +226,10 @@ pub fn expected(text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for line in text.split_inclusive('\n') {
         if line.ends_with(": oracle ran\n") {
-            out.push((line.trim_end_matches(": oracle ran\n").to_string(), String::new()));
+            out.push((
+                line.trim_end_matches(": oracle ran\n").to_string(),
+                String::new(),
+            ));
         }
         if let Some(last) = out.last_mut() {
             last.1.push_str(line);
