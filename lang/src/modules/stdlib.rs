@@ -110,6 +110,10 @@ pub fn python_source(name: &str) -> Option<PySource> {
             "/usr/lib/python3.11/argparse.py",
             include_str!("py/argparse.py"),
         ),
+        "textwrap" => (
+            "/usr/lib/python3.11/textwrap.py",
+            include_str!("py/textwrap.py"),
+        ),
         _ => return None,
     };
     Some(PySource {
