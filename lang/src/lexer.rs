@@ -405,6 +405,7 @@ impl Lexer {
     fn indentation(&mut self) -> LexResult<bool> {
         loop {
             let (mut col, mut altcol) = (0u32, 0u32);
+            let mut cont: Option<(u32, u32)> = None;
             while let Some(c) = self.peek() {
                 match c {
                     ' ' => {
@@ -419,9 +420,23 @@ impl Lexer {
                         col = 0;
                         altcol = 0;
                     }
+                    '\\' => {
+                        // A backslash in the indentation continues the line; the first
+                        // one fixes the indentation (CPython's `cont_line_col`).
+                        if self.peek_at(1) != Some('\n') {
+                            self.continuation()?;
+                        }
+                        cont.get_or_insert((col, altcol));
+                        self.bump();
+                        self.bump();
+                        continue;
+                    }
                     _ => break,
                 }
                 self.bump();
+            }
+            if let Some((c, a)) = cont {
+                (col, altcol) = (c, a);
             }
             match self.peek() {
                 None => return Ok(true),
@@ -432,10 +447,6 @@ impl Lexer {
                         }
                     }
                     continue;
-                }
-                Some('\\') if self.peek_at(1) == Some('\n') => {
-                    // A continuation line joined to an indented line: CPython measures
-                    // the indentation of the first physical line only.
                 }
                 _ => {}
             }

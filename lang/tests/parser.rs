@@ -925,3 +925,11 @@ fn columns_on_lines_with_non_ascii_text() {
         check_source_error(case);
     }
 }
+
+#[test]
+fn backslashes_and_conditionals() {
+    let mut c = Cases::default();
+    c.error("if x:\n  \\      break");
+    c.error("if a if b:\n    pass");
+    c.error("x = 1 if y:\n");
+}

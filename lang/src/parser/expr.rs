@@ -167,6 +167,10 @@ impl Parser {
             self.advance();
             let test = self.disjunction()?;
             if !self.eat_kw("else") {
+                if self.at_op(":") {
+                    // `x if y:` is a statement gone wrong, not a conditional.
+                    return Err(self.invalid_syntax());
+                }
                 let span = join(body.span, test.span);
                 return Err(self.error_at(span, "expected 'else' after 'if' expression"));
             }
@@ -267,23 +271,32 @@ impl Parser {
         }
         let start = self.span();
         let body = self.disjunction()?;
-        if self.eat_kw("if") {
+        if !self.at_kw("if") {
+            return Ok(body);
+        }
+        // An incomplete conditional falls back to its first operand, as PEG does.
+        let save = self.pos;
+        self.advance();
+        let rest = (|| -> PResult<(Expr, Expr)> {
             let test = self.disjunction()?;
             if !self.eat_kw("else") {
                 return Err(self.invalid_syntax());
             }
-            let orelse = self.expression_plain()?;
-            let span = join(start, self.prev_end());
-            return Ok(mk(
-                ExprKind::IfExp {
-                    test: Box::new(test),
-                    body: Box::new(body),
-                    orelse: Box::new(orelse),
-                },
-                span,
-            ));
-        }
-        Ok(body)
+            Ok((test, self.expression_plain()?))
+        })();
+        let Ok((test, orelse)) = rest else {
+            self.pos = save;
+            return Ok(body);
+        };
+        let span = join(start, self.prev_end());
+        Ok(mk(
+            ExprKind::IfExp {
+                test: Box::new(test),
+                body: Box::new(body),
+                orelse: Box::new(orelse),
+            },
+            span,
+        ))
     }
 
     pub(super) fn yield_expr(&mut self) -> PResult<Expr> {

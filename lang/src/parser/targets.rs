@@ -201,13 +201,13 @@ impl Parser {
             t.kind,
             ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. }
         ) {
-            let save = self.pos;
+            let save = (self.pos, self.furthest);
             self.advance();
             let annotated = self.starts_expression();
+            (self.pos, self.furthest) = save;
             if !annotated {
                 return Err(self.invalid_syntax());
             }
-            self.pos = save;
         }
         match t.kind {
             ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
