@@ -634,6 +634,19 @@ enum NameOp {
     Name(u32),
 }
 
+/// A subscript's span with CPython's anchors: `~` under the value, `^` under `[index]`.
+fn subscript_span(e: &Expr, value: &Expr, index: &Expr) -> SpanInfo {
+    let mut ss = sp(e.span);
+    if e.span.line == e.span.end_line {
+        ss.anchor_left = value.span.end_col;
+        ss.anchor_right = index.span.end_col + 1;
+        if index.span.end_line != e.span.line || ss.anchor_right > e.span.end_col {
+            ss.anchor_right = e.span.end_col;
+        }
+    }
+    ss
+}
+
 fn sp(s: Span) -> SpanInfo {
     SpanInfo {
         line: s.line,
@@ -1083,7 +1096,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Subscript { value, index } => {
                 self.compile_expr(value)?;
                 self.compile_expr(index)?;
-                self.emit(Instr::DeleteSubscr, s);
+                self.emit(Instr::DeleteSubscr, subscript_span(t, value, index));
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
                 for i in items {
@@ -1123,11 +1136,11 @@ impl<'a> Compiler<'a> {
                 self.compile_expr(obj)?;
                 self.compile_expr(index)?;
                 self.emit(Instr::Dup2, s);
-                self.emit(Instr::BinarySubscr, sp(target.span));
+                self.emit(Instr::BinarySubscr, subscript_span(target, obj, index));
                 self.compile_expr(value)?;
                 self.emit(Instr::InplaceOp(op), s);
                 self.emit(Instr::Rot3, s);
-                self.emit(Instr::StoreSubscr, sp(target.span));
+                self.emit(Instr::StoreSubscr, subscript_span(target, obj, index));
             }
             _ => {
                 return Err((
@@ -1151,7 +1164,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Subscript { value, index } => {
                 self.compile_expr(value)?;
                 self.compile_expr(index)?;
-                self.emit(Instr::StoreSubscr, s);
+                self.emit(Instr::StoreSubscr, subscript_span(t, value, index));
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
                 let star = items
@@ -1643,15 +1656,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Subscript { value, index } => {
                 self.compile_expr(value)?;
                 self.compile_expr(index)?;
-                let mut ss = s;
-                if e.span.line == e.span.end_line {
-                    ss.anchor_left = value.span.end_col;
-                    ss.anchor_right = index.span.end_col + 1;
-                    if index.span.end_line != e.span.line || ss.anchor_right > e.span.end_col {
-                        ss.anchor_right = e.span.end_col;
-                    }
-                }
-                self.emit(Instr::BinarySubscr, ss);
+                self.emit(Instr::BinarySubscr, subscript_span(e, value, index));
             }
             ExprKind::Slice { lower, upper, step } => {
                 for part in [lower, upper] {
