@@ -21,6 +21,7 @@ use socklab_proto::{
 };
 use tokio::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -298,6 +299,9 @@ struct Listening {
     listener: Arc<TcpListener>,
     queue: Arc<AcceptQueue>,
     cancel: CancellationToken,
+    /// The acceptor holds the listener; `close` waits for it so the port is free when
+    /// the reply goes out (a re-run server binds it again at once).
+    task: JoinHandle<()>,
     _port: OpenedPort,
 }
 
@@ -314,6 +318,8 @@ struct Stream {
 struct Udp {
     sock: Arc<UdpSocket>,
     reader: CancellationToken,
+    /// Holds the socket; awaited on close, as for a listener.
+    task: JoinHandle<()>,
     _port: OpenedPort,
 }
 
@@ -498,7 +504,10 @@ impl Session {
             Op::Close { sock } => match self.socks.remove(&sock) {
                 None => err(errno::EBADF),
                 Some(e) => {
-                    self.drop_entry(e);
+                    if let Some(task) = self.drop_entry(e) {
+                        // Prompt: every await in those tasks also watches the cancel.
+                        let _ = task.await;
+                    }
                     Ok(Done::Unit)
                 }
             },
@@ -633,7 +642,7 @@ impl Session {
         };
         let port = udp.local_addr().map(|a| a.port()).unwrap_or(0);
         let reader = self.ctx.cancel.child_token();
-        self.ctx.relay.tracker.spawn(sockets::udp_reader(
+        let task = self.ctx.relay.tracker.spawn(sockets::udp_reader(
             self.ctx.clone(),
             sock,
             udp.clone(),
@@ -643,6 +652,7 @@ impl Session {
         entry.state = State::Udp(Udp {
             sock: udp,
             reader,
+            task,
             _port: self.ctx.relay.policy.open_port(Transport::Udp, port),
         });
         self.metrics_move(SockKind::Unconnected, SockKind::Udp);
@@ -683,7 +693,7 @@ impl Session {
         let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
         let queue = Arc::new(AcceptQueue::new(backlog as usize));
         let cancel = self.ctx.cancel.child_token();
-        self.ctx.relay.tracker.spawn(sockets::acceptor(
+        let task = self.ctx.relay.tracker.spawn(sockets::acceptor(
             self.ctx.clone(),
             sock,
             listener.clone(),
@@ -692,6 +702,7 @@ impl Session {
         ));
         entry.state = State::Listening(Listening {
             listener,
+            task,
             queue,
             cancel,
             _port: self.ctx.relay.policy.open_port(Transport::Tcp, port),
@@ -1089,18 +1100,29 @@ impl Session {
     }
 
     /// Stops a socket's tasks; queued writes still go out, then the descriptor closes.
-    fn drop_entry(&self, e: Entry) {
+    /// Returns the task still holding a bound port, to await if the port must be free.
+    fn drop_entry(&self, e: Entry) -> Option<JoinHandle<()>> {
         let m = &self.ctx.relay.metrics;
         m.socket_closed(e.state.kind());
         match e.state {
-            State::Fresh(_) => {}
-            State::Connecting(c) => c.cancel(),
-            State::Listening(l) => l.cancel.cancel(),
+            State::Fresh(_) => None,
+            State::Connecting(c) => {
+                c.cancel();
+                None
+            }
+            State::Listening(l) => {
+                l.cancel.cancel();
+                Some(l.task)
+            }
             State::Stream(s) => {
                 s.reader.cancel();
                 let _ = s.writes.send(WriteCmd::Close);
+                None
             }
-            State::Udp(u) => u.reader.cancel(),
+            State::Udp(u) => {
+                u.reader.cancel();
+                Some(u.task)
+            }
         }
     }
 

@@ -350,14 +350,14 @@ pub(crate) async fn udp_reader(
                 // E.g. ECONNREFUSED from an ICMP error on a connected UDP socket: the
                 // script sees it at its next call, and the socket stays usable.
                 credit.give_back(budget);
-                let ok = ctx
-                    .send(ServerMsg::SocketError {
-                        sock,
-                        error: os_error(&e),
-                    })
-                    .await;
-                if !ok {
-                    return;
+                let msg = ServerMsg::SocketError {
+                    sock,
+                    error: os_error(&e),
+                };
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => return,
+                    ok = ctx.send(msg) => if !ok { return },
                 }
             }
         }

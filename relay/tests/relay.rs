@@ -1065,3 +1065,50 @@ async fn shutdown_closes_sessions_with_1001_and_serve_returns() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_closed_server_port_can_be_bound_again_at_once() {
+    let relay = TestRelay::start(Config::default()).await;
+    let mut page = Page::connect(&relay).await;
+    let mut port = 0;
+    // Each round is a re-run of a server lesson on the same port.
+    for round in 0..5u32 {
+        let l = page
+            .socket(10 + round, Family::Inet, SockType::Stream)
+            .await;
+        let r = page
+            .request(Op::Bind {
+                sock: l,
+                addr: Addr::new("127.0.0.1", port),
+            })
+            .await;
+        let Ok(Done::Addr(bound)) = r else {
+            panic!("round {round}: {r:?}")
+        };
+        port = bound.port;
+        assert_eq!(
+            page.request(Op::Listen {
+                sock: l,
+                backlog: 5
+            })
+            .await,
+            Ok(Done::Unit)
+        );
+        assert_eq!(page.request(Op::Close { sock: l }).await, Ok(Done::Unit));
+    }
+    let mut uport = 0;
+    for round in 0..5u32 {
+        let u = page.socket(20 + round, Family::Inet, SockType::Dgram).await;
+        let r = page
+            .request(Op::Bind {
+                sock: u,
+                addr: Addr::new("127.0.0.1", uport),
+            })
+            .await;
+        let Ok(Done::Addr(bound)) = r else {
+            panic!("round {round}: {r:?}")
+        };
+        uport = bound.port;
+        assert_eq!(page.request(Op::Close { sock: u }).await, Ok(Done::Unit));
+    }
+}
