@@ -138,7 +138,9 @@ pub fn int_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `bool(x=False)`.
 pub fn bool_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
-    let [x] = args.bind("bool", ["*x"], 0)?;
+    let x = crate::builtins::str::clinic_args(args, "bool", 0, 1)?
+        .into_iter()
+        .next();
     match x {
         None => Ok(Value::Bool(false)),
         Some(v) => Ok(Value::Bool(vm.truthy(&v)?)),
@@ -148,7 +150,9 @@ pub fn bool_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 /// `float(x=0.0)`: from a number, a str/bytes (`'inf'`, `' 1e3 '`) or `__float__`.
 pub fn float_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
-    let [x] = args.bind("float", ["*x"], 0)?;
+    let x = crate::builtins::str::clinic_args(args, "float", 0, 1)?
+        .into_iter()
+        .next();
     let Some(x) = x else {
         return Ok(Value::Float(0.0));
     };

@@ -48,3 +48,8 @@ t("hex/oct/bin", lambda: (hex(255), hex(-255), oct(8), bin(5), bin(-5), hex(True
 t("hex float", lambda: hex(1.5))
 t("cmp", lambda: (1 == 1.0, 1 < 1.5, 2**70 > 1e20, True == 1, None == 0))
 t("numerator", lambda: ((5).real, (5).imag, (5).numerator, (5).denominator, (2.5).real))
+for f in [lambda: bool(1, 2), lambda: float(1, 2), lambda: bool(x=1), lambda: float(x=1), lambda: (bool(), float(), bool([]), float("2"))]:
+    try:
+        print(f())
+    except Exception as e:
+        print(type(e).__name__, e)
