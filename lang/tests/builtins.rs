@@ -83,4 +83,5 @@ golden!(
     float_hex,
     set_order,
     builtin_ops,
+    constructors,
 );

@@ -274,6 +274,13 @@ fn bytes_from_value(
     errors: Option<Value>,
     ty: &str,
 ) -> PyResult<Vec<u8>> {
+    // Argument types are checked before their combination, as Argument Clinic does.
+    if let Some(e) = &encoding {
+        named_str(e, ty, "'encoding'")?;
+    }
+    if let Some(e) = &errors {
+        named_str(e, ty, "'errors'")?;
+    }
     match v {
         Value::Str(s) => {
             let Some(enc) = encoding else {

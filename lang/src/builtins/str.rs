@@ -327,11 +327,11 @@ pub fn str_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     };
     if encoding.is_some() || errors.is_some() {
         let enc = match &encoding {
-            Some(e) => crate::builtins::arg_str(e, "str", 2)?.as_str().to_string(),
+            Some(e) => named_str(e, "str", "'encoding'")?.as_str().to_string(),
             None => "utf-8".into(),
         };
         let err = match &errors {
-            Some(e) => crate::builtins::arg_str(e, "str", 3)?.as_str().to_string(),
+            Some(e) => named_str(e, "str", "'errors'")?.as_str().to_string(),
             None => "strict".into(),
         };
         let bytes = match &obj {
