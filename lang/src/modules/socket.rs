@@ -83,6 +83,9 @@ const FUNCTIONS: NativeTable = &[
     ("getdefaulttimeout", getdefaulttimeout),
     ("setdefaulttimeout", setdefaulttimeout),
     ("getfqdn", getfqdn),
+    ("getservbyname", getservbyname),
+    ("getservbyport", getservbyport),
+    ("gethostbyname_ex", gethostbyname_ex),
 ];
 
 const CONSTANTS: &[(&str, i64)] = &[
@@ -1745,4 +1748,83 @@ impl NoErrno for crate::exc::PyErr {
         crate::exc::set_os_attrs(&self.0);
         self
     }
+}
+
+const SERVICES: &[(&str, i64, &str)] = &[
+    ("echo", 7, "tcp"),
+    ("discard", 9, "tcp"),
+    ("daytime", 13, "tcp"),
+    ("ftp-data", 20, "tcp"),
+    ("ftp", 21, "tcp"),
+    ("ssh", 22, "tcp"),
+    ("telnet", 23, "tcp"),
+    ("smtp", 25, "tcp"),
+    ("time", 37, "tcp"),
+    ("domain", 53, "udp"),
+    ("tftp", 69, "udp"),
+    ("http", 80, "tcp"),
+    ("pop3", 110, "tcp"),
+    ("ntp", 123, "udp"),
+    ("imap2", 143, "tcp"),
+    ("snmp", 161, "udp"),
+    ("https", 443, "tcp"),
+    ("imaps", 993, "tcp"),
+    ("pop3s", 995, "tcp"),
+    ("mysql", 3306, "tcp"),
+];
+
+fn getservbyname(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [name, proto] = args.bind("getservbyname", ["*servicename", "*protocolname"], 1)?;
+    let name = crate::builtins::arg_str(&name.expect("arg"), "getservbyname", 1)?;
+    let proto = proto.and_then(|p| p.as_str().map(String::from));
+    SERVICES
+        .iter()
+        .find(|(n, _, p)| {
+            *n == name.as_str()
+                && (proto.is_none()
+                    || proto.as_deref() == Some(p)
+                    || matches!(
+                        (proto.as_deref(), *n),
+                        (Some("udp" | "tcp"), "domain" | "http" | "https")
+                    ))
+        })
+        .map(|(_, port, _)| Value::Int(*port))
+        .ok_or_else(|| crate::exc::new_exc("OSError", "service/proto not found"))
+}
+
+fn getservbyport(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [port, _proto] = args.bind("getservbyport", ["*port", "*protocolname"], 1)?;
+    let port = arg_int(&port.expect("arg"))?;
+    if !(0..=65535).contains(&port) {
+        return Err(new_exc(
+            "OverflowError",
+            "getservbyport: port must be 0-65535.",
+        ));
+    }
+    SERVICES
+        .iter()
+        .find(|(_, p, _)| *p == port)
+        .map(|(n, _, _)| Value::str(*n))
+        .ok_or_else(|| crate::exc::new_exc("OSError", "port/proto not found"))
+}
+
+fn gethostbyname_ex(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [host] = args.bind("gethostbyname_ex", ["*hostname"], 1)?;
+    let host = crate::builtins::arg_str(&host.expect("arg"), "gethostbyname_ex", 1)?
+        .as_str()
+        .to_string();
+    let h2 = host.clone();
+    vm.block(Op::Resolve { host }, move |_vm, r| match r {
+        Reply::Addrs(a) if !a.is_empty() => Ok(Value::tuple(vec![
+            Value::str(h2.as_str()),
+            Value::list(vec![]),
+            Value::list(
+                a.iter()
+                    .filter(|x| !x.contains(':'))
+                    .map(|x| Value::str(x.as_str()))
+                    .collect(),
+            ),
+        ])),
+        _ => Err(resolve_err(&h2)),
+    })
 }

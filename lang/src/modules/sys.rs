@@ -117,7 +117,75 @@ fn stream_fileno(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn stream_isatty(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
     Ok(Value::Bool(false))
 }
-const FUNCTIONS: NativeTable = &[("exit", exit)];
+const FUNCTIONS: NativeTable = &[
+    ("exit", exit),
+    ("exc_info", exc_info),
+    ("exception", exception),
+    ("getrecursionlimit", getrecursionlimit),
+    ("setrecursionlimit", setrecursionlimit),
+    ("getdefaultencoding", getdefaultencoding),
+    ("getsizeof", getsizeof),
+];
+
+/// `sys.exc_info()`: the exception being handled, as (type, value, None).
+fn exc_info(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(match vm.exc_stack.last().cloned() {
+        Some(e) => Value::tuple(vec![Value::Class(types().class_of(&e)), e, Value::None]),
+        None => Value::tuple(vec![Value::None, Value::None, Value::None]),
+    })
+}
+
+/// `sys.exception()` (3.11): the exception being handled, or None.
+fn exception(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(vm.exc_stack.last().cloned().unwrap_or(Value::None))
+}
+
+fn getrecursionlimit(vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::Int(vm.limits.max_depth as i64))
+}
+
+/// `sys.setrecursionlimit(n)`: the frame limit (the host's own cap is not raised).
+fn setrecursionlimit(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [n] = args.bind("setrecursionlimit", ["*limit"], 1)?;
+    let n = crate::builtins::arg_int(&n.expect("arg"))?;
+    if n < 1 {
+        return Err(crate::exc::value_error(
+            "recursion limit must be greater or equal than 1",
+        ));
+    }
+    vm.limits.max_depth = (n as usize).min(100_000);
+    Ok(Value::None)
+}
+
+fn getdefaultencoding(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
+    Ok(Value::str("utf-8"))
+}
+
+/// `sys.getsizeof(obj)`: CPython's sizes for the common small objects, estimates otherwise.
+fn getsizeof(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [obj] = args.bind("getsizeof", ["*object"], 1)?;
+    let obj = obj.expect("arg");
+    let n = match &obj {
+        Value::Int(0) | Value::Bool(false) => 24,
+        Value::Int(i) => 28 + 4 * ((64 - i.unsigned_abs().leading_zeros() as i64) / 30),
+        Value::Bool(_) => 28,
+        Value::Float(_) => 24,
+        Value::None => 16,
+        Value::Str(s) => {
+            if s.is_ascii() {
+                49 + s.as_str().len() as i64
+            } else {
+                74 + 2 * s.char_len() as i64
+            }
+        }
+        Value::Bytes(b) => 33 + b.len() as i64,
+        Value::List(l) => 56 + 8 * l.borrow().len() as i64,
+        Value::Tuple(t) => 40 + 8 * t.len() as i64,
+        Value::Dict(_) => 232,
+        _ => 48 + 8 * vm.len(&obj).unwrap_or(0) as i64,
+    };
+    Ok(Value::Int(n))
+}
 
 fn stream_write(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let this = args.this();
@@ -178,6 +246,11 @@ pub fn module(vm: &mut Vm) -> Value {
     let argv: Vec<Value> = vm.argv.iter().map(|a| Value::str(a.as_str())).collect();
     super::set(&g, "argv", Value::list(argv));
     super::set(&g, "maxsize", Value::Int(i64::MAX));
+    super::set(&g, "path", Value::list(vec![Value::str("")]));
+    super::set(&g, "executable", Value::str("/usr/bin/python3"));
+    super::set(&g, "implementation", Value::str("socklab"));
+    super::set(&g, "api_version", Value::Int(1013));
+    super::set(&g, "hexversion", Value::Int(0x030b07f0));
     super::set(&g, "platform", Value::str("linux"));
     super::set(&g, "byteorder", Value::str("little"));
     super::set(&g, "version", Value::str("3.11.7 (socklab)"));
