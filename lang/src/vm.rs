@@ -560,6 +560,7 @@ impl<'h> Vm<'h> {
             self.exited = Some(1);
         }
         if let Some(c) = self.exited {
+            self.cancel_all_ops();
             return Status::Exited(c);
         }
         if self.interrupt {
@@ -569,6 +570,7 @@ impl<'h> Vm<'h> {
         self.slice_left = self.limits.slice as u64;
         loop {
             if let Some(c) = self.exited {
+                self.cancel_all_ops();
                 return Status::Exited(c);
             }
             self.poll_waiters();
@@ -576,6 +578,7 @@ impl<'h> Vm<'h> {
                 if self.all_finished() {
                     let code = self.main_code.unwrap_or(0);
                     self.exited = Some(code);
+                    self.cancel_all_ops();
                     return Status::Exited(code);
                 }
                 return Status::Waiting;
@@ -588,6 +591,22 @@ impl<'h> Vm<'h> {
             if self.exited.is_none() && self.slice_left == 0 {
                 return Status::Yielded;
             }
+        }
+    }
+
+    /// The script ended: ops that daemon threads still wait on are cancelled.
+    fn cancel_all_ops(&mut self) {
+        let mut ids = Vec::new();
+        for t in &mut self.core.threads {
+            match &t.state {
+                ThreadState::WaitOp { id, .. } => ids.push(*id),
+                ThreadState::WaitCond(w) => ids.extend(w.timeout_op),
+                _ => continue,
+            }
+            t.state = ThreadState::Done;
+        }
+        for id in ids {
+            self.host.cancel(id);
         }
     }
 

@@ -277,3 +277,50 @@ fn a_syntax_error_is_reported_on_the_first_run() {
         r.stderr
     );
 }
+
+#[test]
+fn the_end_of_the_script_cancels_what_daemon_threads_wait_on() {
+    let src = "import socket, threading\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(('127.0.0.1', 7000))\nthreading.Thread(target=s.recvfrom, args=(10,), daemon=True).start()\nprint('bye')\n";
+    let mut host = FakeHost::new("");
+    let mut it = interp(src, Limits::default());
+    assert_eq!(host.run(&mut it, 1000), Some(0), "{}", host.stderr);
+    let recv_id = host
+        .submitted
+        .iter()
+        .find(|(_, op, _)| {
+            matches!(
+                op,
+                Op::Socket {
+                    call: SocketCall::RecvFrom { .. },
+                    ..
+                }
+            )
+        })
+        .map(|(id, _, _)| *id)
+        .expect("recvfrom submitted");
+    assert_eq!(host.cancelled, vec![recv_id]);
+    assert_eq!(host.stdout, "bye\n");
+}
+
+#[test]
+fn a_second_stop_ends_a_script_whose_main_thread_waits_for_threads() {
+    let src = "import threading, time\ndef worker():\n    while True:\n        time.sleep(1)\nthreading.Thread(target=worker).start()\ninput()\n";
+    let mut host = FakeHost::new("");
+    host.stdin.clear();
+    let mut it = interp(src, Limits::default());
+    // input() at EOF would end main; keep it waiting by answering nothing.
+    assert_eq!(it.run(&mut host), Status::Waiting);
+    it.interrupt();
+    assert_eq!(
+        it.run(&mut host),
+        Status::Waiting,
+        "the non-daemon worker keeps the script alive"
+    );
+    assert!(
+        host.stderr.ends_with("KeyboardInterrupt\n"),
+        "{}",
+        host.stderr
+    );
+    it.interrupt();
+    assert_eq!(it.run(&mut host), Status::Exited(130));
+}
