@@ -34,7 +34,12 @@ pub struct Relay {
 
 impl Relay {
     /// Serve the page from `www/` (it must have been built: `cargo xtask build-web`).
-    pub async fn start(mut config: socklab_relay::Config) -> Result<Relay> {
+    pub async fn start(config: socklab_relay::Config) -> Result<Relay> {
+        Relay::start_at(config, "127.0.0.1:0".parse()?).await
+    }
+
+    /// As [`Relay::start`], on a given address (to restart a relay where a page expects it).
+    pub async fn start_at(mut config: socklab_relay::Config, addr: SocketAddr) -> Result<Relay> {
         let pkg = root().join("www/pkg/socklab_web_bg.wasm");
         if !pkg.exists() {
             bail!(
@@ -42,7 +47,7 @@ impl Relay {
                 pkg.display()
             );
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         config.listen = addr;
         let shutdown = CancellationToken::new();

@@ -188,7 +188,7 @@ async fn lesson_08_deep_link_runs_and_stop_ends_the_server() -> Result<()> {
     ensure!(
         b.eval(&format!("{}.dataset.state", pane("server.py")))
             .await?
-            != Value::from("exited"),
+            != "exited",
         "the server runs forever until stopped"
     );
     click(&b, ".pane[data-file=\"server.py\"] .stop").await?;
@@ -270,10 +270,7 @@ async fn lesson_05_http_server_answers_a_real_client() -> Result<()> {
             pane("server.py")
         ))
         .await?;
-    ensure!(
-        href == Value::from("http://127.0.0.1:12345/"),
-        "link: {href}"
-    );
+    ensure!(href == "http://127.0.0.1:12345/", "link: {href}");
     let body = http_get("127.0.0.1:12345").await?;
     ensure!(
         body.starts_with("HTTP/1.1 200 OK\r\n\r\n"),
@@ -327,9 +324,48 @@ async fn refused_destination_shows_the_error_at_its_line() -> Result<()> {
     let line = b
         .eval(&format!("{}.dataset.errorLine", pane("probe.py")))
         .await?;
-    ensure!(line == Value::from("3"), "marked line: {line}");
+    ensure!(line == "3", "marked line: {line}");
     let kinds = wire_kinds(&b).await?;
     ensure!(count(&kinds, "error") == 1, "{kinds:?}");
+    b.close().await;
+    relay.stop().await;
+    Ok(())
+}
+
+/// The relay goes away: the page says so; it comes back: the page reconnects by itself
+/// and runs a lesson again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_reconnects_when_the_relay_comes_back() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let relay = Relay::start(socklab_relay::Config::default()).await?;
+    let addr = relay.addr;
+    let b = Browser::start().await?;
+    b.client
+        .goto(&relay.url("/#lesson=10-udp-factorial"))
+        .await?;
+    wait_relay(&b).await?;
+    relay.stop().await;
+    b.wait_for(
+        "the page to say the relay is gone",
+        "document.querySelector('.relay-status').dataset.state === 'relay_gone'",
+        WAIT,
+    )
+    .await?;
+    b.screenshot("relay-gone").await?;
+    let relay = Relay::start_at(socklab_relay::Config::default(), addr).await?;
+    wait_relay(&b).await?;
+    click(&b, ".run-all").await?;
+    b.wait_for(
+        "the lesson to run again",
+        &format!("{} && {}", exited("server.py"), exited("client.py")),
+        WAIT,
+    )
+    .await?;
+    let client = console_text(&b, "client.py").await?;
+    ensure!(
+        client.contains("计算结果: 9332621544394415"),
+        "client console: {client}"
+    );
     b.close().await;
     relay.stop().await;
     Ok(())

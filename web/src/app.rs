@@ -313,9 +313,9 @@ impl App {
             relay_key,
             _listeners: listeners,
         };
-        crate::dom::document()
-            .document_element()
-            .map(|e| set_attr(&e, "lang", lang.code()));
+        if let Some(e) = crate::dom::document().document_element() {
+            set_attr(&e, "lang", lang.code());
+        }
         app.load_initial();
         app
     }
@@ -878,7 +878,7 @@ impl App {
             let event = event.clone();
             let index = self.wire.events.len() - 1;
             let names = self.lane_names();
-            self.view.add(index, &event, |lane| names(lane));
+            self.view.add(index, &event, names);
             if event.kind == Kind::Listen {
                 self.show_listening(proc_id, &op);
             }

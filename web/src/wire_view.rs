@@ -120,9 +120,14 @@ impl WireView {
             None => (from, from, "note"),
         };
         body.set_class_name(&format!("{class} k-{}", ev.kind.name()));
-        let _ = html(&body)
-            .style()
-            .set_property("grid-column", &format!("{} / {}", a + 1, b + 2));
+        let style = html(&body).style();
+        let _ = style.set_property("grid-column", &format!("{} / {}", a + 1, b + 2));
+        if b > a {
+            // Arrows run from lifeline to lifeline: half a lane in from each end.
+            let inset = format!("{:.3}%", 50.0 / (b - a + 1) as f64);
+            let _ = style.set_property("margin-left", &inset);
+            let _ = style.set_property("margin-right", &inset);
+        }
         let label = el("span", "label");
         label.set_text_content(Some(&ev.label));
         let line = el("span", "line");
