@@ -39,7 +39,9 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn serve(config: socklab_relay::Config) -> anyhow::Result<()> {
+    // Logs on stderr; stdout carries only the "serving on" line, for scripts to read.
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
