@@ -1112,3 +1112,15 @@ async fn a_closed_server_port_can_be_bound_again_at_once() {
         assert_eq!(page.request(Op::Close { sock: u }).await, Ok(Done::Unit));
     }
 }
+
+#[tokio::test]
+async fn an_idle_session_is_closed_with_1001() {
+    let config = Config {
+        idle_timeout: std::time::Duration::from_millis(300),
+        ..Config::default()
+    };
+    let relay = TestRelay::start(config).await;
+    let mut page = Page::connect(&relay).await;
+    let c = page.closed().await;
+    assert_eq!((c.code, c.reason.as_str()), (1001, "idle timeout"));
+}
