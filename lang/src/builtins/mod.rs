@@ -4,7 +4,7 @@
 //!
 //! Every native has the same signature, [`NativeFnPtr`]:
 //!
-//! ```ignore
+//! ```text
 //! fn len(vm: &mut Vm, args: Args) -> PyResult<Value> {
 //!     let [obj] = args.bind("len", ["obj"], 1)?;   // positional/keyword binding, CPython-worded errors
 //!     vm.len(&obj.unwrap())                          // may raise TypeError: object of type 'int' has no len()
