@@ -4,7 +4,7 @@
 //! recurses on the Rust stack and a thread can be suspended between any two
 //! instructions: when a native asks to block (`Vm::block`), the thread's frames are
 //! parked, the op goes to `Host::submit`, and the thread resumes when
-//! `Interpreter::complete` delivers the reply. See ARCHITECTURE-lang.md.
+//! `Interpreter::complete` delivers the reply. See lang/ARCHITECTURE.md.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -53,7 +53,7 @@ fn load(dir: &Path) -> (Vec<Run>, Vec<(String, Vec<u8>)>) {
     (runs, files)
 }
 
-/// Programs that still differ, and why (see the report in ARCHITECTURE-lang.md):
+/// Programs that still differ, and why (see the report in lang/ARCHITECTURE.md):
 /// SO_LINGER's reset-on-close needs a host op the protocol lacks; socket.AF_INET and
 /// friends print as plain ints, not IntEnum members.
 const KNOWN_DIFFERENT: &[&str] = &[

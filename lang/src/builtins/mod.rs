@@ -28,7 +28,7 @@
 //!   `Some(result)`. Never loop waiting inside a native.
 //! * **Calling Python** from a native (a `key=` function, `__str__`, `__eq__`): `vm.call(f,
 //!   args)` runs a nested loop to completion. Blocking inside such a call raises
-//!   RuntimeError (documented in ARCHITECTURE-lang.md). To hand a call over to Python
+//!   RuntimeError (documented in lang/ARCHITECTURE.md). To hand a call over to Python
 //!   as the native's *result* (no nesting), `return vm.tail_call(f, args)`.
 //! * **Useful `Vm` helpers**: `vm.repr(&v)`, `vm.str(&v)` (call `__repr__`/`__str__` of
 //!   instances), `vm.eq(&a, &b)`, `vm.iterate(&v)` (collect any iterable into a Vec),
