@@ -106,6 +106,7 @@ pub struct App {
     add_button: Element,
     library: Element,
     lesson_title: Element,
+    lesson_teaches: Element,
     relay_status: Element,
     relay_key: &'static str,
     _listeners: Vec<Listener>,
@@ -261,6 +262,8 @@ impl App {
         }
         append(&main, &library);
         let work = el("div", "work");
+        let lesson_teaches = el("p", "lesson-teaches");
+        append(&work, &lesson_teaches);
         let panes_box = el("section", "panes");
         let add_button = labelled("button", "add-pane", "add_pane", lang);
         append(&panes_box, &add_button);
@@ -309,6 +312,7 @@ impl App {
             add_button,
             library,
             lesson_title,
+            lesson_teaches,
             relay_status,
             relay_key,
             _listeners: listeners,
@@ -390,6 +394,12 @@ impl App {
             None => "",
         };
         self.lesson_title.set_text_content(Some(title));
+        let teaches = self
+            .lesson
+            .map(|l| l.teaches.join(" · "))
+            .unwrap_or_default();
+        set_attr(&self.lesson_title, "title", &teaches);
+        self.lesson_teaches.set_text_content(Some(&teaches));
         let _ = self
             .library
             .query_selector_all(".lesson.current")
@@ -789,12 +799,16 @@ impl App {
             out, ops, cancels, ..
         } = host;
         let pane = self.procs[i].pane;
+        // A second copy of a pane's script (lesson 08 runs two clients) prints in its own colour.
+        let copy = self.procs[i].label.contains(" #");
         for (stream, text) in out {
-            self.console(
-                pane,
-                if stream == Stream::Stderr { "err" } else { "" },
-                &text,
-            );
+            let class = match (stream == Stream::Stderr, copy) {
+                (true, false) => "err",
+                (true, true) => "err copy",
+                (false, false) => "",
+                (false, true) => "copy",
+            };
+            self.console(pane, class, &text);
         }
         for id in cancels {
             let p = &mut self.procs[i];
