@@ -27,6 +27,9 @@ pub struct Stmt {
     pub span: Span,
 }
 
+// Statements are built once per compile and walked by reference; boxing the big
+// variants would only add indirection to the parser and compiler.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
     Expr(Expr),

@@ -1522,8 +1522,16 @@ impl<'a> Compiler<'a> {
         self.compile_expr(&first.context)?;
         let cs = sp(first.context.span);
         // CPython 3.11 attributes a failing __enter__ to the whole `with` line (no carets).
-        let line_len = self.lines.get(s.line.saturating_sub(1) as usize).map(|l| l.len() as u32).unwrap_or(s.end_col);
-        let whole = SpanInfo { end_line: s.line, end_col: line_len, ..s };
+        let line_len = self
+            .lines
+            .get(s.line.saturating_sub(1) as usize)
+            .map(|l| l.len() as u32)
+            .unwrap_or(s.end_col);
+        let whole = SpanInfo {
+            end_line: s.line,
+            end_col: line_len,
+            ..s
+        };
         self.emit(Instr::BeforeWith, whole);
         let tmp = self.new_tmp();
         self.emit(Instr::Rot2, s);

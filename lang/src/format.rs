@@ -100,6 +100,10 @@ impl PercentArgs for Operand<'_, '_> {
             Value::Str(s) => ArgValue::Str(s.as_str().to_string()),
             Value::Bytes(b) => ArgValue::Bytes(b.to_vec()),
             Value::ByteArray(b) => ArgValue::Bytes(b.borrow().clone()),
+            Value::Instance(_) => match arg.int_enum() {
+                Some(i) => ArgValue::Int(BigInt::from(i)),
+                None => ArgValue::Other,
+            },
             _ => ArgValue::Other,
         })
     }

@@ -72,7 +72,10 @@ pub struct Addr {
 
 impl Addr {
     pub fn new(host: impl Into<String>, port: u16) -> Addr {
-        Addr { host: host.into(), port }
+        Addr {
+            host: host.into(),
+            port,
+        }
     }
 }
 
@@ -112,7 +115,9 @@ pub enum SockOpt {
 pub enum SocketCall {
     /// Answered with [`Reply::Bound`] (the numeric local address actually bound).
     Bind(Addr),
-    Listen { backlog: u32 },
+    Listen {
+        backlog: u32,
+    },
     /// Answered with [`Reply::Accepted`].
     Accept,
     /// Answered with [`Reply::Connected`]. For UDP it only fixes the default peer.
@@ -123,15 +128,24 @@ pub enum SocketCall {
     SendAll(Vec<u8>),
     SendTo(Vec<u8>, Addr),
     /// Answered with [`Reply::Data`]; empty data means EOF.
-    Recv { max: usize },
+    Recv {
+        max: usize,
+    },
     /// Answered with [`Reply::DataFrom`].
-    RecvFrom { max: usize },
+    RecvFrom {
+        max: usize,
+    },
     Shutdown(Shutdown),
     /// Answered with [`Reply::Done`]. Closing never fails from the script's point of view.
     Close,
-    SetOpt { opt: SockOpt, value: i64 },
+    SetOpt {
+        opt: SockOpt,
+        value: i64,
+    },
     /// Answered with [`Reply::Int`].
-    GetOpt { opt: SockOpt },
+    GetOpt {
+        opt: SockOpt,
+    },
 }
 
 /// Something a green thread waits for.
@@ -175,13 +189,18 @@ pub struct OsError {
 pub enum Reply {
     Done,
     Created(SocketHandle),
-    Bound { local: Addr },
+    Bound {
+        local: Addr,
+    },
     Accepted {
         sock: SocketHandle,
         local: Addr,
         peer: Addr,
     },
-    Connected { local: Addr, peer: Addr },
+    Connected {
+        local: Addr,
+        peer: Addr,
+    },
     Sent(usize),
     Data(Vec<u8>),
     DataFrom(Vec<u8>, Addr),

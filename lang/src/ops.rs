@@ -179,7 +179,7 @@ fn int_pow(base: &BigInt, exp: u64) -> BigInt {
 impl Vm<'_> {
     /// An index from an int or an object with `__index__`.
     pub fn index_value(&mut self, v: &Value) -> PyResult<i64> {
-        match v {
+        match &v.unenum() {
             Value::Int(i) => Ok(*i),
             Value::Bool(b) => Ok(*b as i64),
             Value::Long(b) => Ok(if b.is_negative() { i64::MIN } else { i64::MAX }),
@@ -193,6 +193,9 @@ impl Vm<'_> {
     // truthiness
 
     pub fn truthy(&mut self, v: &Value) -> PyResult<bool> {
+        if let Some(i) = v.int_enum() {
+            return Ok(i != 0);
+        }
         Ok(match v {
             Value::None => false,
             Value::Bool(b) => *b,
@@ -235,6 +238,7 @@ impl Vm<'_> {
     // arithmetic
 
     pub fn binary_op(&mut self, op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult<Value> {
+        let (a, b) = (a.unenum(), b.unenum());
         if let Some(r) = self.builtin_binop(op, &a, &b, inplace)? {
             return Ok(r);
         }
@@ -473,6 +477,7 @@ impl Vm<'_> {
     }
 
     pub fn unary_op(&mut self, op: UnaryOp, v: Value) -> PyResult<Value> {
+        let v = v.unenum();
         match (op, &v) {
             (UnaryOp::Not, _) => Ok(Value::Bool(!self.truthy(&v)?)),
             (UnaryOp::Neg, Value::Int(i)) => Ok(match i.checked_neg() {
@@ -519,6 +524,9 @@ impl Vm<'_> {
 
     /// `a == b`, calling `__eq__` of instances.
     pub fn eq(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        if a.int_enum().is_some() || b.int_enum().is_some() {
+            return self.eq(&a.unenum(), &b.unenum());
+        }
         match (a, b) {
             (Value::Instance(i), _) if i.class.lookup("__eq__").is_some() => {
                 let m = i.class.lookup("__eq__").expect("__eq__");
@@ -616,6 +624,9 @@ impl Vm<'_> {
 
     /// Ordering of builtin values (`None` when not comparable or NaN).
     pub fn partial_cmp(&mut self, a: &Value, b: &Value) -> PyResult<Option<std::cmp::Ordering>> {
+        if a.int_enum().is_some() || b.int_enum().is_some() {
+            return self.partial_cmp(&a.unenum(), &b.unenum());
+        }
         use Value::*;
         Ok(match (a, b) {
             (Int(x), Int(y)) => Some(x.cmp(y)),
@@ -1234,6 +1245,9 @@ impl Vm<'_> {
     // items
 
     pub fn getitem(&mut self, obj: &Value, idx: &Value) -> PyResult<Value> {
+        if idx.int_enum().is_some() && !matches!(obj, Value::Instance(_)) {
+            return self.getitem(obj, &idx.unenum());
+        }
         match obj {
             Value::List(l) => match idx {
                 Value::Int(_) | Value::Bool(_) => {
@@ -1373,6 +1387,9 @@ impl Vm<'_> {
     }
 
     pub fn setitem(&mut self, obj: &Value, idx: Value, v: Value) -> PyResult<()> {
+        if idx.int_enum().is_some() && !matches!(obj, Value::Instance(_)) {
+            return self.setitem(obj, idx.unenum(), v);
+        }
         match obj {
             Value::List(l) => match &idx {
                 Value::Int(_) | Value::Bool(_) => {
@@ -1486,6 +1503,9 @@ impl Vm<'_> {
     }
 
     pub fn delitem(&mut self, obj: &Value, idx: &Value) -> PyResult<()> {
+        if idx.int_enum().is_some() && !matches!(obj, Value::Instance(_)) {
+            return self.delitem(obj, &idx.unenum());
+        }
         match obj {
             Value::List(l) => match idx {
                 Value::Int(_) | Value::Bool(_) => {
@@ -2118,7 +2138,7 @@ impl Vm<'_> {
         if spec.is_empty() {
             return self.str(v);
         }
-        crate::format::format_value(self, v, spec)
+        crate::format::format_value(self, &v.unenum(), spec)
     }
 }
 

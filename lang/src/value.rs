@@ -195,7 +195,23 @@ impl Value {
         match self {
             Value::Int(i) => Some(*i),
             Value::Bool(b) => Some(*b as i64),
+            Value::Instance(_) => self.int_enum(),
             _ => None,
+        }
+    }
+    /// The int value of an IntEnum-like member (`socket.AF_INET`), if this is one.
+    pub fn int_enum(&self) -> Option<i64> {
+        match self {
+            Value::Instance(i) => i.native::<IntEnumMember>().map(|m| m.value),
+            _ => None,
+        }
+    }
+    /// An IntEnum-like member as the plain int it stands for; anything else unchanged.
+    /// Applied where values enter int arithmetic, comparison, hashing and formatting.
+    pub fn unenum(&self) -> Value {
+        match self.int_enum() {
+            Some(i) => Value::Int(i),
+            None => self.clone(),
         }
     }
     /// Any int (including bool and big ints) as a BigInt.
@@ -204,6 +220,7 @@ impl Value {
             Value::Int(i) => Some(BigInt::from(*i)),
             Value::Bool(b) => Some(BigInt::from(*b as i64)),
             Value::Long(b) => Some((**b).clone()),
+            Value::Instance(_) => self.int_enum().map(BigInt::from),
             _ => None,
         }
     }
@@ -288,6 +305,11 @@ pub struct Unhashable(pub String);
 
 impl Key {
     pub fn new(v: Value) -> Result<Key, Unhashable> {
+        // An IntEnum member is the same key as its int (`{AF_INET: x}[2]`).
+        let v = match v.int_enum() {
+            Some(i) => Value::Int(i),
+            None => v,
+        };
         check_hashable(&v)?;
         Ok(Key(v))
     }
@@ -880,6 +902,14 @@ pub enum Payload {
     Exception(RefCell<ExcData>),
     /// State of a native object (socket, lock, file...), downcast by its methods.
     Native(Box<dyn Any>),
+}
+
+/// The state of a member of an IntEnum-like class (`socket.AF_INET`): CPython's
+/// `IntEnum` members are ints that repr by name (`<AddressFamily.AF_INET: 2>`). Such an
+/// instance is turned into its plain int wherever ints are consumed ([`Value::unenum`]).
+pub struct IntEnumMember {
+    pub name: &'static str,
+    pub value: i64,
 }
 
 /// An instance of a class.

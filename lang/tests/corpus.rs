@@ -54,13 +54,8 @@ fn load(dir: &Path) -> (Vec<Run>, Vec<(String, Vec<u8>)>) {
 }
 
 /// Programs that still differ, and why (see the report in lang/ARCHITECTURE.md):
-/// SO_LINGER's reset-on-close needs a host op the protocol lacks; socket.AF_INET and
-/// friends print as plain ints, not IntEnum members.
-const KNOWN_DIFFERENT: &[&str] = &[
-    "25-connection-reset",
-    "29-create-server-connection",
-    "30-getaddrinfo-localhost",
-];
+/// SO_LINGER's reset-on-close needs a host op the protocol lacks.
+const KNOWN_DIFFERENT: &[&str] = &["25-connection-reset"];
 
 #[test]
 fn corpus_matches_cpython() {

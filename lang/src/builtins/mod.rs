@@ -79,7 +79,10 @@ pub struct Args {
 
 impl Args {
     pub fn new(pos: Vec<Value>) -> Args {
-        Args { pos, kw: Vec::new() }
+        Args {
+            pos,
+            kw: Vec::new(),
+        }
     }
     pub fn len(&self) -> usize {
         self.pos.len()
@@ -174,7 +177,7 @@ impl Args {
 /// An int argument (`bool` included), as i64. `'str' object cannot be interpreted as an
 /// integer` otherwise; big ints give OverflowError.
 pub fn arg_int(v: &Value) -> PyResult<i64> {
-    match v {
+    match &v.unenum() {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
         Value::Long(_) => Err(crate::exc::new_exc(
@@ -196,7 +199,7 @@ pub fn arg_index(v: &Value) -> PyResult<i64> {
 
 /// A float argument (ints accepted): `must be real number, not str`.
 pub fn arg_float(v: &Value) -> PyResult<f64> {
-    match v {
+    match &v.unenum() {
         Value::Float(f) => Ok(*f),
         Value::Int(i) => Ok(*i as f64),
         Value::Bool(b) => Ok(*b as i64 as f64),

@@ -27,7 +27,8 @@ use crate::value::{Globals, Value};
 use crate::vm::Vm;
 
 /// Builtin functions that live with the modules (`open`, `exit`...).
-pub const BUILTIN_EXTRAS: NativeTable = &[("open", io::open), ("exit", sys::exit), ("quit", sys::exit)];
+pub const BUILTIN_EXTRAS: NativeTable =
+    &[("open", io::open), ("exit", sys::exit), ("quit", sys::exit)];
 
 /// Build a native module by name (`Ok(None)` if there is no native module of that name).
 pub fn native_module(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {

@@ -33,6 +33,116 @@ thread_local! {
     static SOCKET_CLASS: RefCell<Option<Rc<Class>>> = const { RefCell::new(None) };
     static GAIERROR: RefCell<Option<Rc<Class>>> = const { RefCell::new(None) };
     static DEFAULT_TIMEOUT: Cell<Option<f64>> = const { Cell::new(None) };
+    /// The IntEnum-like members, created once per thread so `is` holds between them.
+    static ENUM_MEMBERS: RefCell<Vec<(&'static str, Value)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// CPython's `socket.AddressFamily` and `socket.SocketKind` members: (enum, name, value).
+const ENUMS: &[(&str, &str, i64)] = &[
+    ("AddressFamily", "AF_UNSPEC", 0),
+    ("AddressFamily", "AF_UNIX", 1),
+    ("AddressFamily", "AF_INET", 2),
+    ("AddressFamily", "AF_INET6", 10),
+    ("SocketKind", "SOCK_STREAM", 1),
+    ("SocketKind", "SOCK_DGRAM", 2),
+    ("SocketKind", "SOCK_RAW", 3),
+    ("SocketKind", "SOCK_SEQPACKET", 5),
+    ("SocketKind", "SOCK_NONBLOCK", 2048),
+    ("SocketKind", "SOCK_CLOEXEC", 524288),
+];
+
+const ENUM_METHODS: NativeTable = &[
+    ("__repr__", enum_repr),
+    ("__str__", enum_str),
+    ("__int__", enum_int),
+    ("__index__", enum_int),
+    ("__hash__", enum_int),
+];
+
+fn enum_member_of(v: &Value) -> PyResult<(&'static str, &'static str, i64)> {
+    if let Value::Instance(i) = v {
+        if let Some(m) = i.native::<crate::value::IntEnumMember>() {
+            let cls = ENUMS
+                .iter()
+                .find(|(_, n, _)| *n == m.name)
+                .map(|e| e.0)
+                .unwrap_or("IntEnum");
+            return Ok((cls, m.name, m.value));
+        }
+    }
+    Err(type_error("descriptor requires an enum member"))
+}
+
+fn enum_repr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (cls, name, value) = enum_member_of(&args.this())?;
+    Ok(Value::str(format!("<{cls}.{name}: {value}>")))
+}
+
+/// `str()` of an IntEnum member is its int's (Python 3.11).
+fn enum_str(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (_, _, value) = enum_member_of(&args.this())?;
+    Ok(Value::str(value.to_string()))
+}
+
+fn enum_int(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let (_, _, value) = enum_member_of(&args.this())?;
+    Ok(Value::Int(value))
+}
+
+/// The member named `name` (one of [`ENUMS`]).
+fn enum_member(name: &'static str) -> Value {
+    ENUM_MEMBERS.with(|m| {
+        if let Some((_, v)) = m.borrow().iter().find(|(n, _)| *n == name) {
+            return v.clone();
+        }
+        let mut members = m.borrow_mut();
+        let mut classes: Vec<(&'static str, Rc<Class>)> = Vec::new();
+        for (cls, n, value) in ENUMS {
+            let class = match classes.iter().find(|(c, _)| c == cls) {
+                Some((_, c)) => c.clone(),
+                None => {
+                    let c = new_class(
+                        cls,
+                        "socket",
+                        vec![types().int.clone()],
+                        ClassKind::Object,
+                        None,
+                        ENUM_METHODS,
+                        true,
+                    );
+                    classes.push((cls, c.clone()));
+                    c
+                }
+            };
+            let inst = Instance::new(
+                class,
+                Payload::Native(Box::new(crate::value::IntEnumMember {
+                    name: n,
+                    value: *value,
+                })),
+            );
+            inst.dict
+                .borrow_mut()
+                .insert(Rc::from("name"), Value::str(*n));
+            inst.dict
+                .borrow_mut()
+                .insert(Rc::from("value"), Value::Int(*value));
+            members.push((n, Value::Instance(Rc::new(inst))));
+        }
+        members
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+            .expect("enum member")
+    })
+}
+
+/// The member of `enum` whose value is `value`, or the plain int.
+fn enum_value(enum_: &str, value: i64) -> Value {
+    match ENUMS.iter().find(|(c, _, v)| *c == enum_ && *v == value) {
+        Some((_, n, _)) => enum_member(n),
+        None => Value::Int(value),
+    }
 }
 
 const METHODS: NativeTable = &[
@@ -180,7 +290,10 @@ pub fn module(vm: &mut Vm) -> Value {
     super::set(&g, "socket", Value::Class(socket_class()));
     super::set(&g, "SocketType", Value::Class(socket_class()));
     for (n, v) in CONSTANTS {
-        super::set(&g, n, Value::Int(*v));
+        match ENUMS.iter().find(|e| e.1 == *n) {
+            Some(_) => super::set(&g, n, enum_member(n)),
+            None => super::set(&g, n, Value::Int(*v)),
+        }
     }
     super::set(&g, "has_ipv6", Value::Bool(true));
     let os = types().exc("OSError").expect("OSError");
@@ -1301,8 +1414,8 @@ fn sock_getattr(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let name = name.expect("arg");
     let st = state(&this)?;
     Ok(match name.as_str().unwrap_or("") {
-        "family" => Value::Int(st.family.number()),
-        "type" => Value::Int(st.kind.number()),
+        "family" => enum_value("AddressFamily", st.family.number()),
+        "type" => enum_value("SocketKind", st.kind.number()),
         "proto" => Value::Int(st.proto),
         "timeout" => st.timeout.get().map(Value::Float).unwrap_or(Value::None),
         n => {
@@ -1441,8 +1554,8 @@ fn getaddrinfo(vm: &mut Vm, args: Args) -> PyResult<Value> {
                     Value::tuple(vec![Value::str(a.as_str()), Value::Int(port)])
                 };
                 out.push(Value::tuple(vec![
-                    Value::Int(fam),
-                    Value::Int(k),
+                    enum_value("AddressFamily", fam),
+                    enum_value("SocketKind", k),
                     Value::Int(p),
                     Value::str(""),
                     sa,
