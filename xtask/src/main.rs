@@ -210,7 +210,8 @@ fn test() -> Result<()> {
     }
     // One cargo invocation for every crate's tests; the browser tests find the page in
     // www/pkg/ (built above) and start the relay in-process.
-    run(cargo().args(["test", "--workspace"]))?;
+    // --no-fail-fast: one failing crate does not hide the results of the others.
+    run(cargo().args(["test", "--workspace", "--no-fail-fast"]))?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
     run(cargo().args([
         "clippy",
