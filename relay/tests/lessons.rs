@@ -47,5 +47,8 @@ fn every_lesson_matches_cpython_alone_and_mixed() {
         format!("lessons: {} passed, 0 failed", lessons * 3),
         "run-lessons reported differences:\n{stdout}\n{stderr}"
     );
-    assert!(output.status.success(), "run-lessons failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "run-lessons failed:\n{stdout}\n{stderr}"
+    );
 }

@@ -33,7 +33,7 @@ pub fn start() {
     console_error_panic_hook::set_once();
     let rt = dom::start_runtime(app::App::new);
     RUNTIME.with(|r| *r.borrow_mut() = Some(rt));
-    // For measuring load time (docs/BENCH-web.md): the page is built and usable from here.
+    // For measuring load time (docs/BENCH.md): the page is built and usable from here.
     if let Some(p) = dom::window().performance() {
         let _ = p.mark("socklab-ready");
     }

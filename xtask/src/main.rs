@@ -206,7 +206,7 @@ fn test() -> Result<()> {
     let sizes = build_web()?;
     let total = sizes.wasm.1 + sizes.js.1;
     if total > BUDGET {
-        bail!("the page is over its 1 MiB gzipped budget ({total} B); see docs/BENCH-web.md");
+        bail!("the page is over its 1 MiB gzipped budget ({total} B); see docs/BENCH.md");
     }
     // One cargo invocation for every crate's tests; the browser tests find the page in
     // www/pkg/ (built above) and start the relay in-process.
