@@ -368,6 +368,7 @@ fn proto_opt(opt: host::SockOpt) -> proto::SockOpt {
         host::SockOpt::SndBuf => proto::SockOpt::SndBuf,
         host::SockOpt::Type => proto::SockOpt::Type,
         host::SockOpt::Error => proto::SockOpt::Error,
+        host::SockOpt::Linger => proto::SockOpt::Linger,
     }
 }
 

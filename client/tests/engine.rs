@@ -1267,6 +1267,32 @@ fn names_are_resolved_by_the_relay() {
 }
 
 #[test]
+fn so_linger_goes_to_the_relay_as_linger() {
+    let mut r = Relay::new();
+    let (fd, sock) = r.socket(A, SockType::Stream);
+    let op = r.call(
+        A,
+        fd,
+        SocketCall::SetOpt {
+            opt: SockOpt::Linger,
+            value: 0,
+        },
+        None,
+    );
+    let (rid, req) = r.request();
+    assert_eq!(
+        req,
+        proto::Op::SetSockOpt {
+            sock,
+            opt: proto::SockOpt::Linger,
+            value: 0
+        }
+    );
+    r.reply(rid, Ok(Done::Unit));
+    assert_eq!(r.reply_of(op), Reply::Done);
+}
+
+#[test]
 fn socket_options_go_to_the_relay_except_type_and_error() {
     let mut r = Relay::new();
     let (fd, sock) = r.socket(A, SockType::Dgram);

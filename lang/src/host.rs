@@ -108,6 +108,10 @@ pub enum SockOpt {
     SndBuf,
     Type,
     Error,
+    /// `SO_LINGER` (set only): the value is `l_linger` in seconds when `l_onoff` is
+    /// set, -1 when it is not. With 0, closing resets the connection (the peer's
+    /// `recv` fails with ECONNRESET) instead of ending it with a FIN.
+    Linger,
 }
 
 /// A socket call. One line of script maps to one of these.

@@ -38,6 +38,8 @@ struct FakeSock {
     write_shut: bool,
     /// A send reached a closed peer (the peer's RST): the next send fails with EPIPE.
     reset: bool,
+    /// The peer closed with SO_LINGER 0: the next recv fails with ECONNRESET.
+    conn_reset: bool,
     opts: HashMap<u8, i64>,
 }
 
@@ -296,6 +298,10 @@ impl Net {
                     let d: Vec<u8> = s.inbuf.drain(..n).collect();
                     return Some(Reply::Data(d));
                 }
+                if s.conn_reset {
+                    s.conn_reset = false;
+                    return err(errno::ECONNRESET, "Connection reset by peer");
+                }
                 if s.eof || s.closed {
                     return Some(Reply::Data(Vec::new()));
                 }
@@ -332,9 +338,16 @@ impl Net {
                 let pfd = self.socks[&fd].peer_fd;
                 let s = self.socks.get_mut(&fd).expect("sock");
                 s.closed = true;
+                let abortive = s.opts.get(&opt_key(SockOpt::Linger)) == Some(&0);
                 if let Some(pfd) = pfd {
                     if let Some(p) = self.socks.get_mut(&pfd) {
                         p.eof = true;
+                        if abortive {
+                            // A RST: once its buffered data is read, the peer's next
+                            // recv fails, and its sends hit a broken pipe.
+                            p.conn_reset = true;
+                            p.reset = true;
+                        }
                     }
                 }
                 Some(Reply::Done)

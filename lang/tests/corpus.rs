@@ -54,8 +54,8 @@ fn load(dir: &Path) -> (Vec<Run>, Vec<(String, Vec<u8>)>) {
 }
 
 /// Programs that still differ, and why (see the report in lang/ARCHITECTURE.md):
-/// SO_LINGER's reset-on-close needs a host op the protocol lacks.
-const KNOWN_DIFFERENT: &[&str] = &["25-connection-reset"];
+/// (None left: SO_LINGER resets through `SockOpt::Linger`.)
+const KNOWN_DIFFERENT: &[&str] = &[];
 
 #[test]
 fn corpus_matches_cpython() {

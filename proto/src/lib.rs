@@ -132,10 +132,13 @@ pub enum SockOpt {
     Type,
     /// `SOL_SOCKET, SO_ERROR` (read only; reading clears it)
     Error,
+    /// `SOL_SOCKET, SO_LINGER` (TCP, set only): `l_linger` seconds, or -1 for off. With 0
+    /// the relay's close resets the connection instead of sending a FIN.
+    Linger,
 }
 
 impl SockOpt {
-    pub const ALL: [SockOpt; 8] = [
+    pub const ALL: [SockOpt; 9] = [
         SockOpt::ReuseAddr,
         SockOpt::Broadcast,
         SockOpt::KeepAlive,
@@ -144,6 +147,7 @@ impl SockOpt {
         SockOpt::SndBuf,
         SockOpt::Type,
         SockOpt::Error,
+        SockOpt::Linger,
     ];
     pub fn number(self) -> u8 {
         match self {
@@ -155,6 +159,7 @@ impl SockOpt {
             SockOpt::SndBuf => 6,
             SockOpt::Type => 7,
             SockOpt::Error => 8,
+            SockOpt::Linger => 9,
         }
     }
     pub fn from_number(n: u8) -> Option<SockOpt> {

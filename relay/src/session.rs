@@ -1054,6 +1054,12 @@ impl Session {
             }
             SockOpt::RcvBuf => s.set_recv_buffer_size(value.max(0) as usize),
             SockOpt::SndBuf => s.set_send_buffer_size(value.max(0) as usize),
+            SockOpt::Linger => {
+                tcp_only()?;
+                // Applied now; the kernel acts on it when the relay closes the socket
+                // (with 0: a reset instead of a FIN).
+                s.set_linger((value >= 0).then(|| Duration::from_secs(value as u64)))
+            }
             SockOpt::Type | SockOpt::Error => return err(errno::ENOPROTOOPT),
         };
         r.map(|()| Done::Unit).map_err(|e| os_error(&e))
@@ -1078,6 +1084,9 @@ impl Session {
             SockOpt::Error => s
                 .take_error()
                 .map(|e| e.and_then(|e| e.raw_os_error()).map_or(0, i64::from)),
+            SockOpt::Linger => s
+                .linger()
+                .map(|l| l.map_or(-1, |d| d.as_secs().min(i32::MAX as u64) as i64)),
         };
         r.map(Done::Int).map_err(|e| os_error(&e))
     }

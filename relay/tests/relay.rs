@@ -232,6 +232,38 @@ async fn half_close_delivers_eof_and_the_reply_still_arrives() {
 }
 
 #[tokio::test]
+async fn linger_zero_close_resets_the_peer_and_plain_close_ends_it() {
+    let relay = TestRelay::start(Config::default()).await;
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let la = l.local_addr().unwrap();
+    let mut page = Page::connect(&relay).await;
+    for (id, linger) in [(1, Some(0)), (2, None)] {
+        let s = page.tcp_connect(id, la, 65536).await;
+        let (mut peer, _) = l.accept().await.unwrap();
+        if let Some(secs) = linger {
+            let set = Op::SetSockOpt {
+                sock: s,
+                opt: SockOpt::Linger,
+                value: secs,
+            };
+            assert_eq!(page.request(set).await, Ok(Done::Unit));
+            let get = Op::GetSockOpt {
+                sock: s,
+                opt: SockOpt::Linger,
+            };
+            assert_eq!(page.request(get).await, Ok(Done::Int(0)));
+        }
+        assert_eq!(page.request(Op::Close { sock: s }).await, Ok(Done::Unit));
+        let mut buf = [0u8; 16];
+        let r = peer.read(&mut buf).await.map_err(|e| e.kind());
+        match linger {
+            Some(_) => assert_eq!(r, Err(std::io::ErrorKind::ConnectionReset)),
+            None => assert_eq!(r, Ok(0)),
+        }
+    }
+}
+
+#[tokio::test]
 async fn connection_refused_is_econnrefused() {
     let relay = TestRelay::start(Config::default()).await;
     let port = {

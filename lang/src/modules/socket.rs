@@ -1244,9 +1244,32 @@ fn sock_setsockopt(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     {
         let mut lo = st.local_opts.borrow_mut();
         lo.retain(|(k, _)| *k != (level, opt));
-        lo.push(((level, opt), raw));
+        lo.push(((level, opt), raw.clone()));
     }
-    match sockopt_of(level, opt) {
+    let linger = (level, opt) == (1, 13);
+    let value = match &raw {
+        // `struct linger { int l_onoff; int l_linger; }` in native byte order.
+        Value::Bytes(_) | Value::ByteArray(_) if linger => {
+            let b = arg_bytes_like(&raw)?;
+            if b.len() < 8 {
+                return Err(os_error(crate::host::errno::EINVAL, "Invalid argument"));
+            }
+            let on = i32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
+            let secs = i32::from_ne_bytes([b[4], b[5], b[6], b[7]]);
+            if on != 0 {
+                i64::from(secs.max(0))
+            } else {
+                -1
+            }
+        }
+        _ => value,
+    };
+    let carried = if linger && st.kind == SockType::Stream {
+        Some(SockOpt::Linger)
+    } else {
+        sockopt_of(level, opt)
+    };
+    match carried {
         Some(o) => sock_op(
             vm,
             &this,
