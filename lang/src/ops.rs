@@ -635,10 +635,14 @@ impl Vm<'_> {
                     .expect("int")
                     .cmp(&b.as_bigint().expect("int")),
             ),
-            (Float(_) | Int(_) | Bool(_) | Long(_), Float(_) | Int(_) | Bool(_) | Long(_)) => {
-                let x = crate::builtins::arg_float(a)?;
-                let y = crate::builtins::arg_float(b)?;
-                x.partial_cmp(&y)
+            (Float(x), Float(y)) => x.partial_cmp(y),
+            // Exact, as CPython: `2**53 + 1 > 2.0**53`, `10**400 > 1e308`.
+            (Int(_) | Bool(_) | Long(_), Float(y)) => {
+                crate::text::arith::compare_int_float(&a.as_bigint().expect("int"), *y)
+            }
+            (Float(x), Int(_) | Bool(_) | Long(_)) => {
+                crate::text::arith::compare_int_float(&b.as_bigint().expect("int"), *x)
+                    .map(std::cmp::Ordering::reverse)
             }
             (Str(x), Str(y)) => Some(x.as_str().cmp(y.as_str())),
             (Bytes(_) | ByteArray(_), Bytes(_) | ByteArray(_)) => {
@@ -991,6 +995,18 @@ impl Vm<'_> {
                     "__context__" => Some(d.context.clone().unwrap_or(Value::None)),
                     "__traceback__" => Some(Value::None),
                     "__suppress_context__" => Some(Value::Bool(d.suppress_context)),
+                    // SystemExit.code: None, the one argument, or the args tuple.
+                    "code"
+                        if types()
+                            .exc("SystemExit")
+                            .is_some_and(|c| i.class.is_subclass(&c)) =>
+                    {
+                        Some(match d.args.len() {
+                            0 => Value::None,
+                            1 => d.args[0].clone(),
+                            _ => Value::tuple(d.args.clone()),
+                        })
+                    }
                     "__dict__" => None,
                     _ => None,
                 }

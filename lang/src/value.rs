@@ -356,8 +356,16 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
             b.to_bytes_le().1.hash(state)
         }
         Value::Float(f) => {
+            use num_traits::{FromPrimitive, ToPrimitive};
             if f.fract() == 0.0 && f.abs() < 9.2e18 {
                 hash_int_i64(*f as i64).hash(state)
+            } else if f.is_finite() && f.fract() == 0.0 {
+                // Equal to a big int (`2.0**63 == 2**63`): hash as that int does.
+                let b = BigInt::from_f64(*f).expect("finite float");
+                match b.to_i64() {
+                    Some(i) => hash_int_i64(i).hash(state),
+                    None => b.to_bytes_le().1.hash(state),
+                }
             } else {
                 f.to_bits().hash(state)
             }
@@ -394,10 +402,15 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
         (Bool(x), Bool(y)) => x == y,
         (Int(x), Bool(y)) | (Bool(y), Int(x)) => *x == *y as i64,
         (Float(x), Float(y)) => x == y,
-        (Int(x), Float(y)) | (Float(y), Int(x)) => (*x as f64) == *y && (*y as i64) == *x,
+        (Int(x), Float(y)) | (Float(y), Int(x)) => {
+            crate::text::arith::compare_int_float(&BigInt::from(*x), *y)
+                == Some(std::cmp::Ordering::Equal)
+        }
         (Bool(x), Float(y)) | (Float(y), Bool(x)) => (*x as i64 as f64) == *y,
         (Long(x), Long(y)) => x == y,
-        (Long(x), Float(y)) | (Float(y), Long(x)) => x.to_f64() == Some(*y),
+        (Long(x), Float(y)) | (Float(y), Long(x)) => {
+            crate::text::arith::compare_int_float(x, *y) == Some(std::cmp::Ordering::Equal)
+        }
         (Bytes(x), Bytes(y)) => x == y,
         (ByteArray(x), ByteArray(y)) => Rc::ptr_eq(x, y) || *x.borrow() == *y.borrow(),
         (Bytes(x), ByteArray(y)) | (ByteArray(y), Bytes(x)) => **x == *y.borrow(),
