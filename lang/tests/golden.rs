@@ -167,3 +167,34 @@ fn normalise_hides_what_varies() {
         "fd=<fd> ('127.0.0.1', <eph>) at 0x<addr> started <ident>"
     );
 }
+
+/// The expected files are CPython's output, not socklab's: run every golden script under
+/// `python3` now and compare with what is stored (so a hand-edited expectation cannot hide
+/// a difference from CPython).
+#[test]
+fn golden_expectations_are_what_cpython_prints() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut all = Vec::new();
+    scripts(&root, &mut all);
+    assert!(all.len() >= 20, "golden scripts found: {}", all.len());
+    let mut stale = Vec::new();
+    for py in &all {
+        let stdin = std::fs::read_to_string(py.with_extension("in")).unwrap_or_default();
+        let (out, err) = bless(py, &stdin);
+        let want_out = std::fs::read_to_string(py.with_extension("out")).unwrap_or_default();
+        let want_err = std::fs::read_to_string(py.with_extension("err")).unwrap_or_default();
+        if out != want_out || err != want_err {
+            stale.push(format!(
+                "=== {}\n--- stored stdout\n{want_out}--- cpython stdout\n{out}--- stored stderr\n{want_err}--- cpython stderr\n{err}",
+                py.strip_prefix(&root).unwrap_or(py).display()
+            ));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{} of {} golden expectations differ from CPython:\n{}",
+        stale.len(),
+        all.len(),
+        stale.join("\n")
+    );
+}

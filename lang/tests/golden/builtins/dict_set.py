@@ -22,7 +22,7 @@ print(ks, vs, its)
 d["new"] = 0
 print(len(ks), "new" in ks, 0 in vs, ("new", 0) in its, ("new", 1) in its)
 print(list(ks), list(reversed(d)), list(reversed(d.items()))[:2])
-print(ks & {"a", "x"}, sorted(ks - {"a"}), sorted(ks | {"zz"}))
+print(sorted(ks & {"a", "x"}), sorted(ks - {"a"}), sorted(ks | {"zz"}))
 for key, val in d.items():
     print(key, val, end="; ")
 print()
