@@ -204,7 +204,8 @@ pub(crate) fn receiver(
             "unbound method {ty}.{name}() needs an argument"
         )));
     }
-    let v = args.pos.remove(0);
+    // An IntEnum member (`socket.AF_INET.bit_length()`) is its int to int's methods.
+    let v = args.pos.remove(0).unenum();
     if !ok(&v) {
         return Err(type_error(format!(
             "descriptor '{name}' for '{ty}' objects doesn't apply to a '{}' object",

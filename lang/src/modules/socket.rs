@@ -295,6 +295,11 @@ pub fn module(vm: &mut Vm) -> Value {
             None => super::set(&g, n, Value::Int(*v)),
         }
     }
+    for (class, member) in [("AddressFamily", "AF_INET"), ("SocketKind", "SOCK_STREAM")] {
+        if let Value::Instance(i) = enum_member(member) {
+            super::set(&g, class, Value::Class(i.class.clone()));
+        }
+    }
     super::set(&g, "has_ipv6", Value::Bool(true));
     let os = types().exc("OSError").expect("OSError");
     super::set(&g, "error", Value::Class(os.clone()));

@@ -16,3 +16,7 @@ t.close()
 infos = socket.getaddrinfo('127.0.0.1', 80, socket.AF_INET, socket.SOCK_STREAM)
 print(infos)
 print(range(10)[af], 'abc'[st:], sorted([st, af, 0]))
+import json
+print(af.bit_length(), abs(af), st.to_bytes(2, 'big'), json.dumps({'family': af, 'types': [st]}))
+print(socket.AddressFamily.__name__, isinstance(af, socket.AddressFamily), isinstance(st, socket.AddressFamily))
+print('%x %o %5.1f' % (socket.AF_INET6, af, st), float(af), round(st), chr(65 + af))
