@@ -57,6 +57,7 @@ pub fn compile_module(
         units: Vec::new(),
         hidden,
         lines,
+        classes: Vec::new(),
     };
     c.push_unit(0, "<module>", "<module>".into(), CodeKind::Module);
     c.compile_body(&module.body)
@@ -625,6 +626,18 @@ struct Compiler<'a> {
     units: Vec<Unit<'a>>,
     hidden: bool,
     lines: Vec<Vec<char>>,
+    /// Names of the classes whose bodies enclose the code being compiled (innermost
+    /// last), for private name mangling (`self.__x` in class `C` is `self._C__x`).
+    classes: Vec<&'a str>,
+}
+
+/// CPython's private name mangling: `__x` (not `__x__`) inside class `_C` is `_C__x`.
+fn mangle(class: Option<&str>, n: &str) -> Option<String> {
+    let class = class?.trim_start_matches('_');
+    if class.is_empty() || !n.starts_with("__") || n.ends_with("__") || n.contains('.') {
+        return None;
+    }
+    Some(format!("_{class}{n}"))
 }
 
 enum NameOp {
@@ -806,6 +819,14 @@ impl<'a> Compiler<'a> {
         i
     }
 
+    /// The name index of an attribute, mangled inside a class.
+    fn attr_idx(&mut self, attr: &str) -> u32 {
+        match mangle(self.classes.last().copied(), attr) {
+            Some(m) => self.name_idx(&m),
+            None => self.name_idx(attr),
+        }
+    }
+
     fn new_tmp(&mut self) -> u32 {
         let u = self.unit();
         let name = format!(".tmp{}", u.tmp);
@@ -826,12 +847,14 @@ impl<'a> Compiler<'a> {
                     NameOp::Global(self.name_idx(n))
                 } else if let Some(&i) = u.cell_index.get(n) {
                     if sc.assigned_set.contains(n) {
-                        NameOp::Name(self.name_idx(n))
+                        NameOp::Name(self.attr_idx(n))
                     } else {
                         NameOp::Deref(i)
                     }
                 } else {
-                    NameOp::Name(self.name_idx(n))
+                    // Names of the class body itself are mangled (`__rate = 2`,
+                    // `def __helper`); names inside its methods are not (yet).
+                    NameOp::Name(self.attr_idx(n))
                 }
             }
             CodeKind::Function => {
@@ -1090,7 +1113,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(n) => self.delete_name(n, s),
             ExprKind::Attribute { value, attr } => {
                 self.compile_expr(value)?;
-                let i = self.name_idx(attr);
+                let i = self.attr_idx(attr);
                 self.emit(Instr::DeleteAttr(i), s);
             }
             ExprKind::Subscript { value, index } => {
@@ -1125,7 +1148,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Attribute { value: obj, attr } => {
                 self.compile_expr(obj)?;
                 self.emit(Instr::Dup, s);
-                let i = self.name_idx(attr);
+                let i = self.attr_idx(attr);
                 self.emit(Instr::LoadAttr(i), sp(target.span));
                 self.compile_expr(value)?;
                 self.emit(Instr::InplaceOp(op), s);
@@ -1158,7 +1181,7 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(n) => self.store_name(n, s),
             ExprKind::Attribute { value, attr } => {
                 self.compile_expr(value)?;
-                let i = self.name_idx(attr);
+                let i = self.attr_idx(attr);
                 self.emit(Instr::StoreAttr(i), s);
             }
             ExprKind::Subscript { value, index } => {
@@ -1403,7 +1426,10 @@ impl<'a> Compiler<'a> {
         let scope = self.by_node[&addr(st)];
         let qual = self.qualname_for(name);
         self.push_unit(scope, name, qual, CodeKind::Class);
-        self.compile_body(body)?;
+        self.classes.push(name);
+        let r = self.compile_body(body);
+        self.classes.pop();
+        r?;
         let end = SpanInfo {
             line: self.last_line(),
             ..Default::default()
@@ -1661,7 +1687,7 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Attribute { value, attr } => {
                 self.compile_expr(value)?;
-                let i = self.name_idx(attr);
+                let i = self.attr_idx(attr);
                 self.emit(Instr::LoadAttr(i), s);
             }
             ExprKind::Subscript { value, index } => {
@@ -1952,7 +1978,7 @@ impl<'a> Compiler<'a> {
         if !starred && !dstar && keywords.is_empty() {
             if let ExprKind::Attribute { value, attr } = &func.kind {
                 self.compile_expr(value)?;
-                let i = self.name_idx(attr);
+                let i = self.attr_idx(attr);
                 self.emit(Instr::LoadMethod(i), sp(func.span));
                 for a in args {
                     self.compile_expr(a)?;
