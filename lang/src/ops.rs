@@ -1051,12 +1051,15 @@ impl Vm<'_> {
             (Value::Function(f), _) => match name {
                 "__name__" => Some(Value::str(&**f.name.borrow())),
                 "__qualname__" => Some(Value::str(&*f.qualname)),
-                "__doc__" => Some(
-                    f.doc
+                // A docstring assigned later (`f.__doc__ = ...`) lives in the dict.
+                "__doc__" => Some(match f.dict.borrow().get("__doc__") {
+                    Some(v) => v.clone(),
+                    None => f
+                        .doc
                         .as_ref()
                         .map(|d| Value::str(&**d))
                         .unwrap_or(Value::None),
-                ),
+                }),
                 "__module__" => Some(
                     f.globals
                         .borrow()

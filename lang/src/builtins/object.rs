@@ -10,7 +10,8 @@ use crate::types::types;
 use crate::value::{ClassKind, ExcData, Instance, Payload, SliceObj, Value};
 use crate::vm::Vm;
 
-pub const OBJECT_METHODS: NativeTable = &[("__init__", object_init)];
+pub const OBJECT_METHODS: NativeTable =
+    &[("__init__", object_init), ("__setattr__", object_setattr)];
 pub const TYPE_METHODS: NativeTable = &[];
 pub const EXCEPTION_METHODS: NativeTable = &[
     ("__init__", exception_init),
@@ -50,6 +51,29 @@ pub fn object_new(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 /// `object.__init__`: accepts nothing more (the extra-arguments check is in the VM).
 pub fn object_init(_vm: &mut Vm, _args: Args) -> PyResult<Value> {
     Ok(Value::None)
+}
+
+/// `object.__setattr__(obj, name, value)`: store in the instance dict, bypassing the
+/// class's own `__setattr__` (how `super().__setattr__` and frozen classes write).
+pub fn object_setattr(_vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let [obj, name, value] = args.bind("__setattr__", ["*self", "*name", "*value"], 3)?;
+    let (obj, name, value) = (obj.expect("arg"), name.expect("arg"), value.expect("arg"));
+    let Some(n) = name.as_str() else {
+        return Err(type_error(format!(
+            "attribute name must be string, not '{}'",
+            name.type_name()
+        )));
+    };
+    match &obj {
+        Value::Instance(i) if !i.class.builtin => {
+            i.dict.borrow_mut().insert(Rc::from(n), value);
+            Ok(Value::None)
+        }
+        other => Err(type_error(format!(
+            "can't apply this __setattr__ to {} object",
+            other.type_name()
+        ))),
+    }
 }
 
 /// `type(x)` and `type(name, bases, dict)`.
