@@ -83,14 +83,22 @@ fn main() {
         .unwrap();
         for f in &files {
             let name = f.file_name().unwrap().to_string_lossy();
-            write!(out, "File {{ name: {name:?}, text: include_str!({:?}) }}, ", f.display()).unwrap();
+            write!(
+                out,
+                "File {{ name: {name:?}, text: include_str!({:?}) }}, ",
+                f.display()
+            )
+            .unwrap();
         }
         out.push_str("],\n        runs: &[");
         for r in &scenario.run {
             let kind = if let Some(file) = &r.file {
                 format!("RunKind::Script {{ file: {file:?} }}")
             } else if let Some(dir) = &r.serve_dir {
-                format!("RunKind::ServeDir {{ dir: {dir:?}, port: {} }}", r.port.unwrap_or(8080))
+                format!(
+                    "RunKind::ServeDir {{ dir: {dir:?}, port: {} }}",
+                    r.port.unwrap_or(8080)
+                )
             } else if let Some(url) = &r.http_get {
                 format!(
                     "RunKind::HttpGet {{ url: {url:?}, expect_body_contains: {:?} }}",

@@ -125,8 +125,15 @@ mod tests {
         let greeter = find("08-threaded-greeter").unwrap();
         assert_eq!(greeter.settle, 2.0);
         assert!(greeter.runs[1].together && greeter.runs[0].forever);
-        assert_eq!(find("12-udp-chat").unwrap().runs[0].expect_exit, Some("EOFError"));
-        let first: Vec<_> = find("01-tcp-echo").unwrap().scripts().map(|f| f.name).collect();
+        assert_eq!(
+            find("12-udp-chat").unwrap().runs[0].expect_exit,
+            Some("EOFError")
+        );
+        let first: Vec<_> = find("01-tcp-echo")
+            .unwrap()
+            .scripts()
+            .map(|f| f.name)
+            .collect();
         assert_eq!(first, ["server.py", "client.py"]);
     }
 }
