@@ -9,6 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
+use common::{last_error, normalise};
 use socklab_lang::testing::{run_script, run_together, run_together_files, Script};
 
 /// Corpus programs whose transcripts must already equal CPython's.
@@ -113,71 +116,6 @@ fn parse_runs(text: &str) -> Vec<Run> {
         }
     }
     runs
-}
-
-/// run-lessons' normalisation: fd numbers and ephemeral ports.
-fn normalise(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i..].starts_with(&['f', 'd', '=']) {
-            let mut j = i + 3;
-            if j < chars.len() && chars[j] == '-' {
-                j += 1;
-            }
-            let k = j;
-            while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
-            }
-            if j > k {
-                out.push_str("fd=<fd>");
-                i = j;
-                continue;
-            }
-        }
-        if chars[i].is_ascii_digit()
-            && (i == 0 || !(chars[i - 1].is_ascii_digit() || chars[i - 1] == '.'))
-        {
-            let mut j = i;
-            while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
-            }
-            let num: String = chars[i..j].iter().collect();
-            if num.len() == 5 && (32768..70000).contains(&num.parse::<u32>().unwrap_or(0)) {
-                out.push_str("<eph>");
-            } else {
-                out.push_str(&num);
-            }
-            i = j;
-            continue;
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
-}
-
-/// run-lessons' `last_error`: the exception name on stderr's last line.
-fn last_error(stderr: &str) -> String {
-    let last = stderr
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
-    let name: String = last
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
-        .collect();
-    let rest = &last[name.len()..];
-    if !name.is_empty()
-        && (rest.is_empty() || rest.starts_with(':'))
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-    {
-        name.rsplit('.').next().unwrap_or("").to_string()
-    } else {
-        last.chars().take(80).collect()
-    }
 }
 
 /// Run one corpus scenario on the fake network; its transcript as `run-lessons --show` prints it.

@@ -93,13 +93,26 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// run-lessons' `last_error`: the exception name on stderr's last line.
 pub fn last_error(stderr: &str) -> String {
     let last = stderr
         .lines()
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("");
-    last.split(':').next().unwrap_or("").trim().to_string()
+    let name: String = last
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+        .collect();
+    let rest = &last[name.len()..];
+    if !name.is_empty()
+        && (rest.is_empty() || rest.starts_with(':'))
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+    {
+        name.rsplit('.').next().unwrap_or("").to_string()
+    } else {
+        last.chars().take(80).collect()
+    }
 }
 
 /// Run a scenario and render its transcript like `run-lessons --show`.
