@@ -419,6 +419,19 @@ pub fn encode_data_header(sock: SocketId) -> [u8; 5] {
     [S_DATA, b[0], b[1], b[2], b[3]]
 }
 
+/// Where the payload of a well-formed page→relay `Data` frame starts, and its socket; `None`
+/// for any other frame (or a `Data` frame over [`crate::MAX_DATA`], which
+/// [`crate::ClientMsg::decode`] then reports). Lets the relay pass the payload on as a slice
+/// of the received frame instead of copying it.
+pub fn peek_client_data(bytes: &[u8]) -> Option<(SocketId, usize)> {
+    match bytes {
+        [C_DATA, a, b, c, d, rest @ ..] if rest.len() <= crate::MAX_DATA => {
+            Some((SocketId(u32::from_be_bytes([*a, *b, *c, *d])), 5))
+        }
+        _ => None,
+    }
+}
+
 /// The request id of a frame that is a request, even if the rest of it is malformed, so the
 /// relay can answer that request with an error instead of dropping the connection.
 pub fn peek_request_id(bytes: &[u8]) -> Option<RequestId> {
@@ -844,6 +857,38 @@ mod tests {
         assert!(ClientMsg::decode(&bytes).is_err());
         assert_eq!(peek_request_id(&bytes), Some(RequestId(258)));
         assert_eq!(peek_request_id(&[C_DATA, 0, 0, 1, 2]), None);
+    }
+
+    #[test]
+    fn peek_client_data_agrees_with_decode() {
+        let frame = ClientMsg::Data {
+            sock: SocketId(0x0102_0304),
+            data: b"hello".to_vec(),
+        }
+        .encode();
+        let (sock, at) = peek_client_data(&frame).expect("a data frame");
+        assert_eq!(sock, SocketId(0x0102_0304));
+        assert_eq!(&frame[at..], b"hello");
+        let empty = ClientMsg::Data {
+            sock: SocketId(9),
+            data: Vec::new(),
+        }
+        .encode();
+        assert_eq!(peek_client_data(&empty), Some((SocketId(9), 5)));
+        let credit = ClientMsg::Credit {
+            sock: SocketId(1),
+            bytes: 5,
+        }
+        .encode();
+        assert_eq!(peek_client_data(&credit), None);
+        assert_eq!(peek_client_data(&[C_DATA, 0, 0, 1]), None, "short header");
+        let mut big = vec![C_DATA, 0, 0, 0, 1];
+        big.resize(5 + crate::MAX_DATA + 1, 0);
+        assert_eq!(
+            peek_client_data(&big),
+            None,
+            "oversized: left to decode's error"
+        );
     }
 
     #[test]

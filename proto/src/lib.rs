@@ -20,7 +20,7 @@
 mod codec;
 pub mod errno;
 
-pub use codec::{encode_data_header, peek_request_id, DecodeError};
+pub use codec::{encode_data_header, peek_client_data, peek_request_id, DecodeError};
 
 /// The protocol version exchanged in [`ClientMsg::Hello`] / [`ServerMsg::Welcome`].
 pub const PROTOCOL_VERSION: u16 = 1;

@@ -363,7 +363,7 @@ impl Session {
                         None => return (close::NORMAL, "page left".into()),
                         Some(Err(e)) => return ws_error_close(e),
                         Some(Ok(Message::Binary(b))) => {
-                            if let Some(end) = self.frame(&b).await {
+                            if let Some(end) = self.frame(b).await {
                                 return end;
                             }
                         }
@@ -379,8 +379,13 @@ impl Session {
     }
 
     /// Handles one frame; `Some` ends the session.
-    async fn frame(&mut self, bytes: &[u8]) -> Option<(u16, String)> {
-        let msg = match ClientMsg::decode(bytes) {
+    async fn frame(&mut self, bytes: Bytes) -> Option<(u16, String)> {
+        // The bulk path: the payload goes on as a slice of the received frame, uncopied.
+        if let Some((sock, at)) = socklab_proto::peek_client_data(&bytes) {
+            self.data(sock, bytes.slice(at..)).await;
+            return None;
+        }
+        let msg = match ClientMsg::decode(&bytes) {
             Ok(m) => m,
             Err(e) => {
                 self.ctx
@@ -388,7 +393,7 @@ impl Session {
                     .metrics
                     .bad_frames
                     .fetch_add(1, Ordering::Relaxed);
-                if let Some(id) = peek_request_id(bytes) {
+                if let Some(id) = peek_request_id(&bytes) {
                     let e = OsError::with_message(errno::EINVAL, format!("malformed request: {e}"));
                     self.ctx.reply(id, Err(e)).await;
                     return None;
@@ -406,7 +411,7 @@ impl Session {
                 return Some((close::PROTOCOL, "Hello sent twice".into()));
             }
             ClientMsg::Request { id, op } => self.request(id, op).await,
-            ClientMsg::Data { sock, data } => self.data(sock, data).await,
+            ClientMsg::Data { sock, data } => self.data(sock, data.into()).await,
             ClientMsg::Credit { sock, bytes } => match self.socks.get(&sock) {
                 Some(e) => e.credit.grant(bytes),
                 None => {
@@ -421,7 +426,7 @@ impl Session {
         self.ctx.send(ServerMsg::SocketError { sock, error }).await;
     }
 
-    async fn data(&mut self, sock: SocketId, data: Vec<u8>) {
+    async fn data(&mut self, sock: SocketId, data: Bytes) {
         let error = match self.socks.get(&sock).map(|e| &e.state) {
             None => OsError::new(errno::EBADF),
             Some(State::Stream(s)) => {

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::Bytes;
 use socket2::SockRef;
 use socklab_proto::{
     encode_data_header, errno, Addr, Done, OsError, RequestId, ServerMsg, Shutdown, SocketId,
@@ -54,7 +55,7 @@ pub(crate) fn to_addr(a: SocketAddr) -> Addr {
 /// Work for a TCP socket's writer, in the order the page sent it.
 #[derive(Debug)]
 pub(crate) enum WriteCmd {
-    Data(Vec<u8>),
+    Data(Bytes),
     Shutdown(Shutdown, RequestId),
     /// Write everything before this, then let the socket go.
     Close,
@@ -141,19 +142,44 @@ pub(crate) async fn tcp_reader(
     }
 }
 
-async fn write_all(stream: &TcpStream, mut data: &[u8]) -> io::Result<()> {
-    while !data.is_empty() {
+/// Writes `chunks` in order with vectored writes, dropping each one once it is written.
+async fn write_all_vectored(stream: &TcpStream, chunks: &mut VecDeque<Bytes>) -> io::Result<()> {
+    while !chunks.is_empty() {
         stream.writable().await?;
-        match stream.try_write(data) {
-            Ok(n) => data = &data[n..],
+        let slices: Vec<io::IoSlice<'_>> = chunks
+            .iter()
+            .take(MAX_IOVECS)
+            .map(|c| io::IoSlice::new(c))
+            .collect();
+        let mut n = match stream.try_write_vectored(&slices) {
+            Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
             Err(e) => return Err(e),
+        };
+        while n > 0 {
+            let Some(front) = chunks.front_mut() else {
+                break;
+            };
+            if n >= front.len() {
+                n -= front.len();
+                chunks.pop_front();
+            } else {
+                *front = front.slice(n..);
+                n = 0;
+            }
         }
     }
     Ok(())
 }
 
-/// Writes the page's data to a TCP socket and hands the credit back as it goes.
+/// Chunks gathered into one write at most (each is at most `MAX_DATA`).
+const MAX_IOVECS: usize = 16;
+/// Bytes gathered into one write and one credit grant at most: a quarter of the initial
+/// send credit, so the page keeps sending while a batch is written.
+const BATCH_BYTES: usize = crate::session::INITIAL_SEND_CREDIT as usize / 4;
+
+/// Writes the page's data to a TCP socket and hands the credit back as it goes. Chunks
+/// already queued behind the first are written together (one `writev`, one credit frame).
 pub(crate) async fn tcp_writer(
     ctx: Arc<Ctx>,
     sock: SocketId,
@@ -162,25 +188,45 @@ pub(crate) async fn tcp_writer(
     mut rx: mpsc::UnboundedReceiver<WriteCmd>,
 ) {
     let mut failed = false;
+    let mut next = None;
+    let mut batch = VecDeque::new();
     loop {
-        let cmd = tokio::select! {
-            biased;
-            _ = ctx.cancel.cancelled() => return,
-            c = rx.recv() => c,
+        let cmd = match next.take() {
+            Some(cmd) => Some(cmd),
+            None => tokio::select! {
+                biased;
+                _ = ctx.cancel.cancelled() => return,
+                c = rx.recv() => c,
+            },
         };
         match cmd {
             None | Some(WriteCmd::Close) => return,
             Some(WriteCmd::Data(data)) => {
+                let mut n = data.len();
+                batch.push_back(data);
+                while n < BATCH_BYTES && batch.len() < MAX_IOVECS {
+                    match rx.try_recv() {
+                        Ok(WriteCmd::Data(more)) => {
+                            n += more.len();
+                            batch.push_back(more);
+                        }
+                        Ok(other) => {
+                            next = Some(other);
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
                 if failed {
+                    batch.clear();
                     continue;
                 }
-                let n = data.len();
                 let r = tokio::select! {
                     biased;
                     _ = ctx.cancel.cancelled() => return,
                     r = async {
                         ctx.rate_in.take(n).await;
-                        write_all(&stream, &data).await
+                        write_all_vectored(&stream, &mut batch).await
                     } => r,
                 };
                 match r {
@@ -194,6 +240,7 @@ pub(crate) async fn tcp_writer(
                     }
                     Err(e) => {
                         failed = true;
+                        batch.clear();
                         ctx.send(ServerMsg::SocketError {
                             sock,
                             error: os_error(&e),
