@@ -1156,3 +1156,66 @@ async fn an_idle_session_is_closed_with_1001() {
     let c = page.closed().await;
     assert_eq!((c.code, c.reason.as_str()), (1001, "idle timeout"));
 }
+
+/// The bytes-per-second cap, end to end: with a cap of `RATE`, moving `TOTAL` bytes each
+/// way cannot finish before the one-second burst plus `(TOTAL - RATE) / RATE` seconds,
+/// however fast the machine is; the bytes still all arrive, in order. (A lower bound only:
+/// a slow machine cannot make it fail, a missing cap makes it finish in milliseconds.)
+#[tokio::test]
+async fn the_bytes_per_second_cap_slows_each_direction_and_loses_nothing() {
+    const RATE: usize = 128 * 1024;
+    const TOTAL: usize = 4 * RATE;
+    let floor = std::time::Duration::from_secs_f64((TOTAL - RATE) as f64 / RATE as f64 * 0.9);
+    let relay = TestRelay::start(Config {
+        max_bytes_per_sec: RATE as u64,
+        ..Config::default()
+    })
+    .await;
+
+    // page → peer: a peer that reads everything, then reports it.
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sink = l.local_addr().unwrap();
+    let reader = tokio::spawn(async move {
+        let (mut s, _) = l.accept().await.unwrap();
+        let mut got = Vec::new();
+        s.read_to_end(&mut got).await.unwrap();
+        got
+    });
+    let mut page = Page::connect(&relay).await;
+    let s = page.tcp_connect(1, sink, 0).await;
+    let t0 = std::time::Instant::now();
+    page.sender.send_all(s, &pattern(0, TOTAL)).await;
+    assert_eq!(
+        page.request(Op::Shutdown {
+            sock: s,
+            how: Shutdown::Write
+        })
+        .await,
+        Ok(Done::Unit)
+    );
+    let got = tokio::time::timeout(BOUND, reader).await.unwrap().unwrap();
+    let took = t0.elapsed();
+    assert!(got == pattern(0, TOTAL), "page→peer bytes differ");
+    assert!(
+        took >= floor,
+        "page→peer took {took:?}, the cap allows no less than {floor:?}"
+    );
+
+    // peer → page: a peer that writes everything as fast as it can, then closes.
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let source = l.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut s, _) = l.accept().await.unwrap();
+        s.write_all(&pattern(0, TOTAL)).await.unwrap();
+    });
+    let mut page = Page::connect(&relay).await;
+    let t0 = std::time::Instant::now();
+    let s = page.tcp_connect(1, source, 1 << 20).await;
+    let got = page.recv_to_eof(s).await;
+    let took = t0.elapsed();
+    assert!(got == pattern(0, TOTAL), "peer→page bytes differ");
+    assert!(
+        took >= floor,
+        "peer→page took {took:?}, the cap allows no less than {floor:?}"
+    );
+}
