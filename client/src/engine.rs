@@ -646,6 +646,10 @@ impl Engine {
                     }
                     s.outstanding -= data.len() as u32;
                     s.rx.extend(&data);
+                    let (script, fd, closing) = (s.script, s.fd, s.closing);
+                    if !closing {
+                        self.event(script, fd, None, WireEventKind::Arrived { data });
+                    }
                 }
             }
             ServerMsg::Datagram { sock, from, data } => {
@@ -660,7 +664,13 @@ impl Engine {
                     }
                     s.outstanding -= cost as u32;
                     s.dgram_cost += cost;
-                    s.dgrams.push_back((data, to_host_addr(from)));
+                    let from = to_host_addr(from);
+                    s.dgrams.push_back((data.clone(), from.clone()));
+                    let (script, fd, closing) = (s.script, s.fd, s.closing);
+                    if !closing {
+                        let arrived = WireEventKind::DatagramArrived { from, data };
+                        self.event(script, fd, None, arrived);
+                    }
                 }
             }
             ServerMsg::Eof { sock } => {
@@ -675,6 +685,10 @@ impl Engine {
             ServerMsg::Incoming { sock } => {
                 if let Some(s) = self.sockets.get_mut(&sock) {
                     s.incoming += 1;
+                    let (script, fd, closing) = (s.script, s.fd, s.closing);
+                    if !closing {
+                        self.event(script, fd, None, WireEventKind::Incoming);
+                    }
                 }
             }
             ServerMsg::SendCredit { sock, bytes } => {

@@ -65,6 +65,18 @@ pub enum WireEventKind {
         from: Addr,
         data: Vec<u8>,
     },
+    /// TCP bytes the relay read from the peer, as they arrived and before any `recv`
+    /// returned them (that is a later `Received`).
+    Arrived {
+        data: Vec<u8>,
+    },
+    /// A datagram that arrived, before any `recv`/`recvfrom` returned it (`DatagramIn`).
+    DatagramArrived {
+        from: Addr,
+        data: Vec<u8>,
+    },
+    /// A connection completed and waits in the listener's queue for `accept()`.
+    Incoming,
     /// The peer shut down its sending side (FIN).
     PeerEof,
     Shutdown {

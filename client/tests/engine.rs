@@ -397,6 +397,7 @@ fn bind_listen_then_accept_waits_for_incoming() {
                 local: addr("127.0.0.1", 8000)
             },
             WireEventKind::Listening { backlog: 5 },
+            WireEventKind::Incoming,
             WireEventKind::Accepted {
                 local: addr("127.0.0.1", 8000),
                 peer: addr("127.0.0.1", 50000),
@@ -825,8 +826,21 @@ fn recv_returns_what_is_buffered_up_to_n() {
     assert_eq!(
         r.events(),
         [
+            // Three arrivals, one recv: the script sees a stream, not the sends.
+            WireEventKind::Arrived {
+                data: b"one".to_vec()
+            },
+            WireEventKind::Arrived {
+                data: b"two".to_vec()
+            },
+            WireEventKind::Arrived {
+                data: b"three".to_vec()
+            },
             WireEventKind::Received {
                 data: b"onetwothree".to_vec()
+            },
+            WireEventKind::Arrived {
+                data: b"abcdef".to_vec()
             },
             WireEventKind::Received {
                 data: b"abcd".to_vec()
@@ -1070,6 +1084,19 @@ fn datagrams_keep_boundaries_sources_and_are_cut_to_n() {
     assert_eq!(
         r.events(),
         [
+            // Each datagram as it arrived, whole, then each as a call returned it.
+            WireEventKind::DatagramArrived {
+                from: addr("127.0.0.1", 5000),
+                data: b"first".to_vec()
+            },
+            WireEventKind::DatagramArrived {
+                from: addr("127.0.0.1", 5001),
+                data: vec![]
+            },
+            WireEventKind::DatagramArrived {
+                from: addr("127.0.0.1", 5002),
+                data: b"0123456789".to_vec()
+            },
             WireEventKind::DatagramIn {
                 from: addr("127.0.0.1", 5000),
                 data: b"first".to_vec()
@@ -1431,6 +1458,14 @@ fn events_carry_script_fd_and_line() {
     let mut r = Relay::new();
     let (fd, sock) = r.connected(B, 0);
     r.data(sock, b"x");
+    let arrived = r.engine.poll_event().expect("the arrival");
+    assert_eq!((arrived.script, arrived.fd, arrived.at), (B, fd, None));
+    assert_eq!(
+        arrived.kind,
+        WireEventKind::Arrived {
+            data: b"x".to_vec()
+        }
+    );
     let op = Op::Socket {
         sock: SocketHandle(fd),
         call: recv(1),
