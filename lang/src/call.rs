@@ -236,7 +236,7 @@ impl Vm<'_> {
                     frame.locals[i] = Some(v);
                 }
                 None => match &kwdict {
-                    Some(d) => d.borrow_mut().insert(Key(Value::str(&*k)), v),
+                    Some(d) => d.borrow_mut().insert(Key::plain(Value::str(&*k)), v),
                     None => {
                         if code.varnames[..posonly].contains(&k) {
                             return Err(type_error(format!(

@@ -53,7 +53,7 @@ impl Vm<'_> {
                 frame.cells[i as usize].borrow_mut().take();
             }
             Instr::DeleteGlobal(i) => {
-                let key = Key(frame.code.consts_names()[i as usize].clone());
+                let key = Key::plain(frame.code.consts_names()[i as usize].clone());
                 if frame.globals.borrow_mut().remove(&key).is_none() {
                     return Flow::Raise(
                         self.name_error(frame, &frame.code.names[i as usize]),
@@ -62,7 +62,7 @@ impl Vm<'_> {
                 }
             }
             Instr::LoadName(i) => {
-                let key = Key(frame.code.consts_names()[i as usize].clone());
+                let key = Key::plain(frame.code.consts_names()[i as usize].clone());
                 let local = frame.ns.as_ref().and_then(|ns| ns.borrow().get(&key));
                 match local.or_else(|| self.load_global(&frame.globals, &key)) {
                     Some(v) => frame.stack.push(v),
@@ -76,14 +76,14 @@ impl Vm<'_> {
             }
             Instr::StoreName(i) => {
                 let v = pop!();
-                let key = Key(frame.code.consts_names()[i as usize].clone());
+                let key = Key::plain(frame.code.consts_names()[i as usize].clone());
                 match &frame.ns {
                     Some(ns) => ns.borrow_mut().insert(key, v),
                     None => frame.globals.borrow_mut().insert(key, v),
                 }
             }
             Instr::DeleteName(i) => {
-                let key = Key(frame.code.consts_names()[i as usize].clone());
+                let key = Key::plain(frame.code.consts_names()[i as usize].clone());
                 let removed = match &frame.ns {
                     Some(ns) => ns.borrow_mut().remove(&key),
                     None => frame.globals.borrow_mut().remove(&key),
@@ -96,7 +96,7 @@ impl Vm<'_> {
                 }
             }
             Instr::LoadBuiltin(i) => {
-                let key = Key(frame.code.consts_names()[i as usize].clone());
+                let key = Key::plain(frame.code.consts_names()[i as usize].clone());
                 match self.builtins.borrow().get(&key) {
                     Some(v) => frame.stack.push(v),
                     None => {
@@ -255,7 +255,9 @@ impl Vm<'_> {
                 let items = frame.stack.split_off(frame.stack.len() - n as usize);
                 let mut s = crate::value::Set::new();
                 for v in items {
-                    s.insert(tri!(self.hash_key(v)));
+                    let k = tri!(self.hash_key(v));
+                    let k = tri!(self.local_key(&s.items, k));
+                    s.insert(k);
                 }
                 crate::builtins::set::reorder_like_cpython(&mut s);
                 frame.stack.push(Value::Set(Rc::new(RefCell::new(s))));
@@ -265,7 +267,9 @@ impl Vm<'_> {
                 let mut d = Dict::new();
                 let mut it = items.into_iter();
                 while let (Some(k), Some(v)) = (it.next(), it.next()) {
-                    d.insert(tri!(self.hash_key(k)), v);
+                    let k = tri!(self.hash_key(k));
+                    let k = tri!(self.local_key(&d, k));
+                    d.insert(k, v);
                 }
                 frame.stack.push(Value::dict(d));
             }
@@ -296,18 +300,20 @@ impl Vm<'_> {
             }
             Instr::SetAdd(d) => {
                 let v = pop!();
-                let k = tri!(self.hash_key(v));
                 let n = frame.stack.len();
                 if let Value::Set(s) = &frame.stack[n - d as usize] {
+                    let s = s.clone();
+                    let k = tri!(self.set_key(&s, v));
                     s.borrow_mut().insert(k);
                 }
             }
             Instr::MapAdd(d) => {
                 let v = pop!();
                 let k = pop!();
-                let k = tri!(self.hash_key(k));
                 let n = frame.stack.len();
                 if let Value::Dict(m) = &frame.stack[n - d as usize] {
+                    let m = m.clone();
+                    let k = tri!(self.dict_key(&m, k));
                     m.borrow_mut().insert(k, v);
                 }
             }
@@ -328,16 +334,22 @@ impl Vm<'_> {
                 }
                 let n = frame.stack.len();
                 if let Value::Set(s) = &frame.stack[n - d as usize] {
-                    let mut s = s.borrow_mut();
+                    let s = s.clone();
                     for k in keys {
-                        s.insert(k);
+                        let cands = s.borrow().items.candidates(&k);
+                        let k = tri!(self.canon_key(cands, k));
+                        s.borrow_mut().insert(k);
                     }
                 }
             }
             Instr::DictUpdate(d) => {
                 let v = pop!();
                 let pairs = match &v {
-                    Value::Dict(src) => src.borrow().items(),
+                    Value::Dict(src) => src
+                        .borrow()
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<Vec<_>>(),
                     other => {
                         return Flow::Raise(
                             type_error(format!("'{}' object is not a mapping", other.type_name())),
@@ -347,9 +359,11 @@ impl Vm<'_> {
                 };
                 let n = frame.stack.len();
                 if let Value::Dict(m) = &frame.stack[n - d as usize] {
-                    let mut m = m.borrow_mut();
+                    let m = m.clone();
                     for (k, v) in pairs {
-                        m.insert(Key(k), v);
+                        let cands = m.borrow().candidates(&k);
+                        let k = tri!(self.canon_key(cands, k));
+                        m.borrow_mut().insert(k, v);
                     }
                 }
             }
@@ -689,7 +703,7 @@ impl Vm<'_> {
                     let target = frame.ns.clone().unwrap_or_else(|| frame.globals.clone());
                     let mut t = target.borrow_mut();
                     for (k, v) in names {
-                        t.insert(Key(k), v);
+                        t.insert(Key::plain(k), v);
                     }
                 }
             }

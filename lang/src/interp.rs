@@ -124,8 +124,11 @@ fn install_builtins(core: &Core) {
         Value::Class(types().exc("OSError").expect("OSError")),
     );
     b.set_str("__name__", Value::str("builtins"));
-    b.insert(Key(Value::str("Ellipsis")), Value::Ellipsis);
-    b.insert(Key(Value::str("NotImplemented")), Value::NotImplemented);
+    b.insert(Key::plain(Value::str("Ellipsis")), Value::Ellipsis);
+    b.insert(
+        Key::plain(Value::str("NotImplemented")),
+        Value::NotImplemented,
+    );
 }
 
 impl Vm<'_> {

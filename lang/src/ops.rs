@@ -12,9 +12,31 @@ use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::exc::{attribute_error, index_error, new_exc, type_error, value_error, PyErr, PyResult};
 use crate::types::types;
 use crate::value::{
-    values_equal, BoundMethod, DictPart, IterState, Key, RangeObj, SliceObj, Value,
+    values_equal, BoundMethod, Dict, DictPart, IterState, Key, RangeObj, Set, SliceObj, Value,
 };
 use crate::vm::Vm;
+
+/// `TypeError: unhashable type: 'list'`.
+fn unhashable(type_name: &str) -> PyErr {
+    type_error(format!("unhashable type: '{type_name}'"))
+}
+
+/// Does `v` hash or compare through Python code (its class defines `__eq__` or `__hash__`
+/// in Python), itself or as an item of a tuple?
+pub fn needs_vm_key(v: &Value) -> bool {
+    match v {
+        Value::Instance(i) => {
+            let c = &i.class;
+            !matches!(c.lookup("__eq__"), Some(Value::Native(_)) | None)
+                || !matches!(
+                    c.lookup("__hash__"),
+                    Some(Value::Native(_)) | Some(Value::None) | None
+                )
+        }
+        Value::Tuple(items) => items.iter().any(needs_vm_key),
+        _ => false,
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // fast paths (no VM)
@@ -438,7 +460,7 @@ impl Vm<'_> {
                 Set(_) | FrozenSet(_),
             ) => {
                 let x = set_items(a);
-                let y = set_items(b);
+                let y = self.unify_keys(&x, set_items(b))?;
                 // CPython's construction order for each operator (see builtins::set).
                 let mut out = match op {
                     BinOp::BitOr => crate::builtins::set::union(&x, &y),
@@ -458,17 +480,23 @@ impl Vm<'_> {
                 }
             }
             (BinOp::BitOr, Dict(x), Dict(y)) => {
+                let entries: Vec<(Key, Value)> = y
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 if inplace {
-                    let items = y.borrow().items();
-                    let mut d = x.borrow_mut();
-                    for (k, v) in items {
-                        d.insert(Key(k), v);
+                    for (k, v) in entries {
+                        let cands = x.borrow().candidates(&k);
+                        let k = self.canon_key(cands, k)?;
+                        x.borrow_mut().insert(k, v);
                     }
                     return Ok(Some(a.clone()));
                 }
                 let mut d = x.borrow().clone();
-                for (k, v) in y.borrow().items() {
-                    d.insert(Key(k), v);
+                for (k, v) in entries {
+                    let k = self.local_key(&d, k)?;
+                    d.insert(k, v);
                 }
                 Value::dict(d)
             }
@@ -557,6 +585,25 @@ impl Vm<'_> {
             (Value::Tuple(x), Value::Tuple(y)) => {
                 let (x, y) = (x.clone(), y.clone());
                 self.seq_eq(&x, &y)
+            }
+            (Value::Dict(x), Value::Dict(y)) if !Rc::ptr_eq(x, y) => self.dict_eq(x, y),
+            (Value::Set(_) | Value::FrozenSet(_), Value::Set(_) | Value::FrozenSet(_)) => {
+                let slow = |v: &Value| match v {
+                    Value::Set(s) => s.borrow().items.has_slow_keys(),
+                    Value::FrozenSet(s) => s.items.has_slow_keys(),
+                    _ => false,
+                };
+                if !(slow(a) && slow(b)) {
+                    return Ok(values_equal(a, b));
+                }
+                let copy = |v: &Value| match v {
+                    Value::Set(s) => s.borrow().clone(),
+                    Value::FrozenSet(s) => (**s).clone(),
+                    _ => Set::new(),
+                };
+                let (x, y) = (copy(a), copy(b));
+                let y = self.unify_keys(&x, y)?;
+                Ok(x == y)
             }
             _ => Ok(values_equal(a, b)),
         }
@@ -660,7 +707,7 @@ impl Vm<'_> {
             }
             (Set(_) | FrozenSet(_), Set(_) | FrozenSet(_)) => {
                 let x = set_items(a);
-                let y = set_items(b);
+                let y = self.unify_keys(&x, set_items(b))?;
                 let sub = x.iter().all(|k| y.contains(k));
                 let sup = y.iter().all(|k| x.contains(k));
                 match (sub, sup) {
@@ -734,15 +781,16 @@ impl Vm<'_> {
                 Ok(false)
             }
             Value::Dict(d) => {
-                let k = self.hash_key(item.clone())?;
+                let k = self.dict_key(d, item.clone())?;
                 Ok(d.borrow().contains(&k))
             }
             Value::Set(s) => {
-                let k = self.hash_key(item.clone())?;
+                let k = self.set_key(s, item.clone())?;
                 Ok(s.borrow().contains(&k))
             }
             Value::FrozenSet(s) => {
                 let k = self.hash_key(item.clone())?;
+                let k = self.local_key(&s.items, k)?;
                 Ok(s.contains(&k))
             }
             Value::Range(r) => match item.as_i64() {
@@ -785,9 +833,137 @@ impl Vm<'_> {
     // -----------------------------------------------------------------------------------
     // hashing
 
-    /// A dict/set key for `v` (`TypeError: unhashable type: 'list'`).
+    /// A dict/set key for `v` (`TypeError: unhashable type: 'list'`). A key whose class
+    /// defines `__hash__`/`__eq__` in Python carries its Python hash (see [`Key`]); to use
+    /// it in a particular dict, map it to the stored equal key with [`Vm::dict_key`] or
+    /// [`Vm::canon_key`].
     pub fn hash_key(&mut self, v: Value) -> PyResult<Key> {
-        Key::new(v).map_err(|u| type_error(format!("unhashable type: '{}'", u.0)))
+        if matches!(v, Value::Instance(_) | Value::Tuple(_)) && needs_vm_key(&v) {
+            let h = self.py_hash(&v)?;
+            return Ok(Key(v, Some(h)));
+        }
+        Key::new(v).map_err(|u| unhashable(&u.0))
+    }
+
+    /// `hash(v)`: CPython's numbers for ints, floats and tuples; a Python `__hash__` is
+    /// called and its result reduced as CPython's `slot_tp_hash` does.
+    pub fn py_hash(&mut self, v: &Value) -> PyResult<i64> {
+        match v {
+            Value::Instance(i) if needs_vm_key(v) => match i.class.lookup("__hash__") {
+                Some(Value::None) => Err(unhashable(&i.class.name)),
+                Some(m) if !matches!(m, Value::Native(_)) => {
+                    let r = self.call(&m, vec![v.clone()])?;
+                    let h = match r.unenum() {
+                        Value::Int(h) => h,
+                        Value::Bool(b) => b as i64,
+                        // Out of Py_hash_t's range: reduced as an int's hash is.
+                        Value::Long(b) => crate::builtins::functions::hash_bigint(&b),
+                        _ => return Err(type_error("__hash__ method should return an integer")),
+                    };
+                    Ok(if h == -1 { -2 } else { h })
+                }
+                _ => Ok(crate::builtins::functions::cpython_hash(v)),
+            },
+            Value::Tuple(items) if needs_vm_key(v) => {
+                // CPython's xxHash-based tuple hash over the items' Python hashes.
+                const P1: u64 = 11400714785074694791;
+                const P2: u64 = 14029467366897019727;
+                const P5: u64 = 2870177450012600261;
+                let mut acc = P5;
+                for it in items.iter() {
+                    let lane = self.py_hash(it)? as u64;
+                    acc = acc.wrapping_add(lane.wrapping_mul(P2));
+                    acc = acc.rotate_left(31);
+                    acc = acc.wrapping_mul(P1);
+                }
+                acc = acc.wrapping_add((items.len() as u64) ^ (P5 ^ 3527539));
+                Ok(if acc as i64 == -1 {
+                    1546275796
+                } else {
+                    acc as i64
+                })
+            }
+            _ => {
+                let k = Key::new(v.clone()).map_err(|u| unhashable(&u.0))?;
+                Ok(crate::builtins::functions::cpython_hash(&k.0))
+            }
+        }
+    }
+
+    /// The key stored among `cands` that equals `k` by `==` (CPython compares the stored
+    /// key with the new one), or `k` itself. `cands` come from [`Dict::candidates`].
+    pub fn canon_key(&mut self, cands: Vec<Key>, k: Key) -> PyResult<Key> {
+        for c in cands {
+            if c.0.is(&k.0) || c == k || self.eq(&c.0, &k.0)? {
+                return Ok(c);
+            }
+        }
+        Ok(k)
+    }
+
+    /// The key to look `v` up in (or insert it into) the dict `d`.
+    pub fn dict_key(&mut self, d: &RefCell<Dict>, v: Value) -> PyResult<Key> {
+        let k = self.hash_key(v)?;
+        if k.1.is_none() {
+            return Ok(k);
+        }
+        // The candidates are copied out so that `__eq__` may use the dict.
+        let cands = d.borrow().candidates(&k);
+        self.canon_key(cands, k)
+    }
+
+    /// [`Vm::dict_key`] for a set.
+    pub fn set_key(&mut self, s: &RefCell<Set>, v: Value) -> PyResult<Key> {
+        let k = self.hash_key(v)?;
+        if k.1.is_none() {
+            return Ok(k);
+        }
+        let cands = s.borrow().items.candidates(&k);
+        self.canon_key(cands, k)
+    }
+
+    /// [`Vm::dict_key`] for a key already made, into a dict not shared with Python code.
+    pub fn local_key(&mut self, d: &Dict, k: Key) -> PyResult<Key> {
+        if k.1.is_none() {
+            return Ok(k);
+        }
+        self.canon_key(d.candidates(&k), k)
+    }
+
+    /// `b` with each key that equals (by a Python `__eq__`) a key of `a` replaced by
+    /// `a`'s key object, so that set algebra between them can compare keys exactly.
+    pub fn unify_keys(&mut self, a: &Set, b: Set) -> PyResult<Set> {
+        if !a.items.has_slow_keys() || !b.items.has_slow_keys() {
+            return Ok(b);
+        }
+        let mut out = Set::new();
+        for k in b.iter() {
+            let k = self.canon_key(a.items.candidates(k), k.clone())?;
+            out.insert(k);
+        }
+        Ok(out)
+    }
+
+    /// `==` between dicts: keys by hash and `==`, values by `==` (Python `__eq__`s called).
+    fn dict_eq(&mut self, x: &RefCell<Dict>, y: &RefCell<Dict>) -> PyResult<bool> {
+        let entries: Vec<(Key, Value)> = x
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if entries.len() != y.borrow().len() {
+            return Ok(false);
+        }
+        for (k, v) in entries {
+            let cands = y.borrow().candidates(&k);
+            let k = self.canon_key(cands, k)?;
+            let w = y.borrow().get(&k);
+            match w {
+                Some(w) if v.is(&w) || self.eq(&v, &w)? => {}
+                _ => return Ok(false),
+            }
+        }
+        Ok(true)
     }
 
     // -----------------------------------------------------------------------------------
@@ -1214,7 +1390,7 @@ impl Vm<'_> {
             Value::Module(m) => m
                 .globals
                 .borrow_mut()
-                .remove(&Key(Value::str(name)))
+                .remove(&Key::plain(Value::str(name)))
                 .is_some(),
             _ => false,
         };
@@ -1381,7 +1557,7 @@ impl Vm<'_> {
                 ))),
             },
             Value::Dict(d) => {
-                let k = self.hash_key(idx.clone())?;
+                let k = self.dict_key(d, idx.clone())?;
                 let found = d.borrow().get(&k);
                 match found {
                     Some(v) => Ok(v),
@@ -1448,7 +1624,7 @@ impl Vm<'_> {
                 ))),
             },
             Value::Dict(d) => {
-                let k = self.hash_key(idx)?;
+                let k = self.dict_key(d, idx)?;
                 d.borrow_mut().insert(k, v);
                 Ok(())
             }
@@ -1553,7 +1729,7 @@ impl Vm<'_> {
                 ))),
             },
             Value::Dict(d) => {
-                let k = self.hash_key(idx.clone())?;
+                let k = self.dict_key(d, idx.clone())?;
                 match d.borrow_mut().remove(&k) {
                     Some(_) => Ok(()),
                     None => Err(crate::exc::key_error(idx.clone())),
@@ -2568,10 +2744,11 @@ fn dunder_call(vm: &mut Vm, args: crate::builtins::Args) -> PyResult<Value> {
             let spec = arg(0)?;
             Value::str(vm.format(&this, spec.as_str().unwrap_or(""))?)
         }
-        "__hash__" => {
-            let k = vm.hash_key(this)?;
-            Value::Int(crate::value::py_hash(&k.0))
-        }
+        "__hash__" => match &this {
+            // `object.__hash__(self)` from a Python `__hash__`: by identity.
+            Value::Instance(_) => Value::Int(crate::builtins::functions::cpython_hash(&this)),
+            _ => Value::Int(vm.py_hash(&this)?),
+        },
         "__len__" => Value::Int(vm.len(&this)? as i64),
         "__getitem__" => return vm.getitem(&this, &arg(0)?),
         "__setitem__" => {

@@ -295,9 +295,14 @@ impl Value {
 // dict / set keys
 
 /// A dict or set key: a value with Python's hash and `==` for hashable builtin values.
-/// Construct with [`Key::new`], which rejects unhashable values.
+/// Construct with [`Key::new`], which rejects unhashable values, or the VM's `hash_key`.
+///
+/// The second field is set for keys whose `==` needs the VM (an instance with a Python
+/// `__eq__`/`__hash__`, or a tuple holding one): it is their Python hash. Such keys are
+/// equal here only when they hold the same objects; the VM first maps an equal key to the
+/// stored one (`Vm::canon_key`, through [`Dict::candidates`]), then the lookup is exact.
 #[derive(Clone, Debug)]
-pub struct Key(pub Value);
+pub struct Key(pub Value, pub Option<i64>);
 
 /// Why a value cannot be a key: the type name for `unhashable type: 'list'`.
 #[derive(Debug)]
@@ -311,7 +316,11 @@ impl Key {
             None => v,
         };
         check_hashable(&v)?;
-        Ok(Key(v))
+        Ok(Key(v, None))
+    }
+    /// A key for a value known to be hashable without the VM (a str, an int).
+    pub fn plain(v: Value) -> Key {
+        Key(v, None)
     }
 }
 
@@ -457,7 +466,10 @@ impl PartialEq for Key {
 impl Eq for Key {}
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        hash_value(&self.0, state)
+        match self.1 {
+            Some(h) => state.write_u64(h as u64),
+            None => hash_value(&self.0, state),
+        }
     }
 }
 
@@ -492,6 +504,8 @@ pub fn py_hash(v: &Value) -> i64 {
 pub struct Dict {
     entries: Vec<Option<(Key, Value)>>,
     index: HashMap<Key, usize, BuildHasherDefault<FxHasher>>,
+    /// The keys whose `==` needs the VM, by Python hash (see [`Key`]); usually empty.
+    slow: HashMap<i64, Vec<Key>, BuildHasherDefault<FxHasher>>,
     /// Changes whenever the set of keys (or their positions) changes; unique across
     /// dicts, so `(version, position)` can be cached by `LoadGlobal`.
     keys_version: u64,
@@ -556,7 +570,29 @@ impl Dict {
     }
     /// Lookup by a str key without building a `Key` value first.
     pub fn get_str(&self, k: &str) -> Option<Value> {
-        self.get(&Key(Value::str(k)))
+        self.get(&Key::plain(Value::str(k)))
+    }
+    /// The stored keys that may equal `k` by a Python `__eq__` (same Python hash); empty
+    /// for builtin keys.
+    pub fn candidates(&self, k: &Key) -> Vec<Key> {
+        match k.1 {
+            Some(h) => self.slow.get(&h).cloned().unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+    /// Does any key need the VM for `==`?
+    pub fn has_slow_keys(&self) -> bool {
+        !self.slow.is_empty()
+    }
+    fn forget_slow(&mut self, k: &Key) {
+        if let Some(h) = k.1 {
+            if let Some(v) = self.slow.get_mut(&h) {
+                v.retain(|x| x != k);
+                if v.is_empty() {
+                    self.slow.remove(&h);
+                }
+            }
+        }
     }
     pub fn contains(&self, k: &Key) -> bool {
         self.index.contains_key(k)
@@ -570,6 +606,9 @@ impl Dict {
             return;
         }
         self.keys_version = next_version();
+        if let Some(h) = k.1 {
+            self.slow.entry(h).or_default().push(k.clone());
+        }
         self.index.insert(k.clone(), self.entries.len());
         self.entries.push(Some((k, v)));
     }
@@ -594,10 +633,11 @@ impl Dict {
             .and_then(|e| e.as_ref().map(|(_, v)| v.clone()))
     }
     pub fn set_str(&mut self, k: &str, v: Value) {
-        self.insert(Key(Value::str(k)), v)
+        self.insert(Key::plain(Value::str(k)), v)
     }
     pub fn remove(&mut self, k: &Key) -> Option<Value> {
         let i = self.index.remove(k)?;
+        self.forget_slow(k);
         self.keys_version = next_version();
         let old = self.entries[i].take().map(|(_, v)| v);
         if self.entries.len() > 16 && self.index.len() * 2 < self.entries.len() {
@@ -618,6 +658,7 @@ impl Dict {
         self.keys_version = next_version();
         self.entries.clear();
         self.index.clear();
+        self.slow.clear();
     }
     /// Entries in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&Key, &Value)> {
@@ -644,6 +685,7 @@ impl Dict {
         while let Some(e) = self.entries.pop() {
             if let Some((k, v)) = e {
                 self.index.remove(&k);
+                self.forget_slow(&k);
                 return Some((k.0, v));
             }
         }

@@ -1027,7 +1027,7 @@ impl<'h> Vm<'h> {
                             continue;
                         }
                     }
-                    let key = Key(frame.code.name_values[i as usize].clone());
+                    let key = Key::plain(frame.code.name_values[i as usize].clone());
                     let (found, entry) = match g.position(&key) {
                         Some(p) => (
                             g.value_at(p),
@@ -1067,7 +1067,7 @@ impl<'h> Vm<'h> {
                 }
                 Instr::StoreGlobal(i) => {
                     let v = frame.stack.pop().expect("stack");
-                    let key = Key(frame.code.name_values[i as usize].clone());
+                    let key = Key::plain(frame.code.name_values[i as usize].clone());
                     frame.globals.borrow_mut().insert(key, v);
                     continue;
                 }

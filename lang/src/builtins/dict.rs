@@ -113,6 +113,7 @@ pub fn dict_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
             d = m.borrow().clone();
         } else {
             for (k, v) in pairs_of(vm, src)? {
+                let k = vm.local_key(&d, k)?;
                 d.insert(k, v);
             }
         }
@@ -135,9 +136,10 @@ fn dict_update(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     }
     if let Some(src) = args.pos.first() {
         let pairs = pairs_of(vm, src)?;
-        let mut m = d.borrow_mut();
         for (k, v) in pairs {
-            m.insert(k, v);
+            let cands = d.borrow().candidates(&k);
+            let k = vm.canon_key(cands, k)?;
+            d.borrow_mut().insert(k, v);
         }
     }
     let mut m = d.borrow_mut();
@@ -154,7 +156,7 @@ fn dict_update(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn dict_get(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let d = this(&mut args, "get")?;
     let a = pos_args(args, "dict.get", 1, 2)?;
-    let k = vm.hash_key(a[0].clone())?;
+    let k = vm.dict_key(&d, a[0].clone())?;
     let found = d.borrow().get(&k);
     Ok(found.unwrap_or_else(|| a.get(1).cloned().unwrap_or(Value::None)))
 }
@@ -163,7 +165,7 @@ fn dict_get(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn dict_setdefault(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let d = this(&mut args, "setdefault")?;
     let a = pos_args(args, "dict.setdefault", 1, 2)?;
-    let k = vm.hash_key(a[0].clone())?;
+    let k = vm.dict_key(&d, a[0].clone())?;
     let found = d.borrow().get(&k);
     match found {
         Some(v) => Ok(v),
@@ -179,7 +181,7 @@ fn dict_setdefault(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn dict_pop(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let d = this(&mut args, "pop")?;
     let a = pos_args(args, "dict.pop", 1, 2)?;
-    let k = vm.hash_key(a[0].clone())?;
+    let k = vm.dict_key(&d, a[0].clone())?;
     let removed = d.borrow_mut().remove(&k);
     match (removed, a.get(1)) {
         (Some(v), _) => Ok(v),
@@ -209,7 +211,9 @@ fn dict_fromkeys(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let v = a.get(1).cloned().unwrap_or(Value::None);
     let mut d = Dict::new();
     for k in vm.iterate(&a[0])? {
-        d.insert(vm.hash_key(k)?, v.clone());
+        let k = vm.hash_key(k)?;
+        let k = vm.local_key(&d, k)?;
+        d.insert(k, v.clone());
     }
     Ok(Value::dict(d))
 }
@@ -234,7 +238,7 @@ fn dict_clear(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn dict_contains(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let d = this(&mut args, "__contains__")?;
     let a = pos_args(args, "dict.__contains__", 1, 1)?;
-    let k = vm.hash_key(a[0].clone())?;
+    let k = vm.dict_key(&d, a[0].clone())?;
     let found = d.borrow().contains(&k);
     Ok(Value::Bool(found))
 }
@@ -420,13 +424,13 @@ fn view_contains(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let x = &a[0];
     Ok(Value::Bool(match part {
         DictPart::Keys => {
-            let k = vm.hash_key(x.clone())?;
+            let k = vm.dict_key(&d, x.clone())?;
             let found = d.borrow().contains(&k);
             found
         }
         DictPart::Items => match x {
             Value::Tuple(t) if t.len() == 2 => {
-                let k = vm.hash_key(t[0].clone())?;
+                let k = vm.dict_key(&d, t[0].clone())?;
                 let found = d.borrow().get(&k);
                 match found {
                     Some(v) => v.is(&t[1]) || vm.eq(&v, &t[1])?,
@@ -470,7 +474,9 @@ fn as_set(vm: &mut Vm, v: &Value) -> PyResult<Set> {
     };
     let mut s = Set::new();
     for x in items {
-        s.insert(vm.hash_key(x)?);
+        let k = vm.hash_key(x)?;
+        let k = vm.local_key(&s.items, k)?;
+        s.insert(k);
     }
     Ok(s)
 }
@@ -496,6 +502,7 @@ fn view_setop(
     }
     let x = as_set(vm, &this)?;
     let y = as_set(vm, &a[0])?;
+    let y = vm.unify_keys(&x, y)?;
     let mut out = op(&x, &y);
     crate::builtins::set::reorder_like_cpython(&mut out);
     Ok(Value::Set(Rc::new(RefCell::new(out))))
@@ -535,6 +542,7 @@ fn view_equal(vm: &mut Vm, this: &Value, other: &Value) -> PyResult<Option<bool>
     }
     let x = as_set(vm, this)?;
     let y = as_set(vm, other)?;
+    let y = vm.unify_keys(&x, y)?;
     Ok(Some(x == y))
 }
 
@@ -564,6 +572,7 @@ fn view_isdisjoint(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let a = pos_args(args, "isdisjoint", 1, 1)?;
     let x = as_set(vm, &this)?;
     let y = as_set(vm, &a[0])?;
+    let y = vm.unify_keys(&x, y)?;
     let r = x.iter().all(|k| !y.contains(k));
     Ok(Value::Bool(r))
 }

@@ -226,13 +226,7 @@ fn id(_vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn hash(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [obj] = args.bind("hash", ["*obj"], 1)?;
     let obj = obj.expect("arg");
-    if let Value::Instance(i) = &obj {
-        if let Some(m @ Value::Function(_)) = i.class.lookup("__hash__") {
-            return vm.call(&m, vec![obj.clone()]);
-        }
-    }
-    let k = vm.hash_key(obj)?;
-    Ok(Value::Int(cpython_hash(&k.0)))
+    Ok(Value::Int(vm.py_hash(&obj)?))
 }
 
 const HASH_MODULUS: u64 = (1 << 61) - 1;
@@ -250,7 +244,7 @@ pub(crate) fn exact_hash(v: &Value) -> Option<i64> {
 }
 
 /// CPython's hash of a hashable value (`Py_hash_t` semantics: -1 becomes -2).
-fn cpython_hash(v: &Value) -> i64 {
+pub(crate) fn cpython_hash(v: &Value) -> i64 {
     let h = match v {
         Value::Bool(b) => *b as i64,
         Value::Int(i) => hash_bigint(&num_bigint::BigInt::from(*i)),
@@ -285,7 +279,7 @@ fn cpython_hash(v: &Value) -> i64 {
 }
 
 /// CPython's hash of an int: its value mod 2**61 - 1, keeping the sign.
-fn hash_bigint(n: &num_bigint::BigInt) -> i64 {
+pub(crate) fn hash_bigint(n: &num_bigint::BigInt) -> i64 {
     use num_traits::ToPrimitive;
     let m = (n.magnitude() % HASH_MODULUS).to_i64().unwrap_or(0);
     if n.sign() == num_bigint::Sign::Minus {

@@ -199,7 +199,9 @@ fn collect(vm: &mut Vm, it: Option<&Value>) -> PyResult<Set> {
         Some(Value::FrozenSet(x)) => return Ok((**x).clone()),
         Some(v) => {
             for x in vm.iterate(v)? {
-                s.insert(vm.hash_key(x)?);
+                let k = vm.hash_key(x)?;
+                let k = vm.local_key(&s.items, k)?;
+                s.insert(k);
             }
         }
     }
@@ -273,7 +275,7 @@ pub fn frozenset_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn set_add(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this_mut(&mut args, "add")?;
     let a = pos_args(args, "set.add", 1, 1)?;
-    let k = vm.hash_key(a[0].clone())?;
+    let k = vm.set_key(&s, a[0].clone())?;
     let mut set = s.borrow_mut();
     if !set.contains(&k) {
         set.insert(k);
@@ -286,7 +288,7 @@ fn set_add(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn set_discard(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this_mut(&mut args, "discard")?;
     let a = pos_args(args, "set.discard", 1, 1)?;
-    let k = vm.hash_key(a[0].clone())?;
+    let k = vm.set_key(&s, a[0].clone())?;
     s.borrow_mut().remove(&k);
     Ok(Value::None)
 }
@@ -295,7 +297,7 @@ fn set_discard(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 fn set_remove(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let s = this_mut(&mut args, "remove")?;
     let a = pos_args(args, "set.remove", 1, 1)?;
-    let k = vm.hash_key(a[0].clone())?;
+    let k = vm.set_key(&s, a[0].clone())?;
     let removed = s.borrow_mut().remove(&k);
     if removed {
         Ok(Value::None)
@@ -342,6 +344,7 @@ fn update_with(
     let mut cur = s.borrow().clone();
     for other in &args.pos {
         let o = collect(vm, Some(other))?;
+        let o = vm.unify_keys(&cur, o)?;
         cur = op(&cur, &o);
     }
     reorder_like_cpython(&mut cur);
@@ -396,6 +399,7 @@ fn combine(vm: &mut Vm, mut args: Args, name: &str, op: fn(&Set, &Set) -> Set) -
     }
     for other in &args.pos {
         let o = collect(vm, Some(other))?;
+        let o = vm.unify_keys(&cur, o)?;
         cur = op(&cur, &o);
     }
     Ok(make(frozen, cur))
@@ -414,6 +418,7 @@ fn set_intersection(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     }
     for other in &args.pos {
         let o = collect(vm, Some(other))?;
+        let o = vm.unify_keys(&cur, o)?;
         cur = if is_set(other) {
             intersection(&cur, &o)
         } else {
@@ -449,6 +454,7 @@ fn set_issubset(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         1,
     )?;
     let o = collect(vm, Some(&a[0]))?;
+    let o = vm.unify_keys(&s, o)?;
     let r = s.iter().all(|k| o.contains(k));
     Ok(Value::Bool(r))
 }
@@ -463,6 +469,7 @@ fn set_issuperset(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         1,
     )?;
     let o = collect(vm, Some(&a[0]))?;
+    let o = vm.unify_keys(&s, o)?;
     let r = o.iter().all(|k| s.contains(k));
     Ok(Value::Bool(r))
 }
@@ -477,6 +484,7 @@ fn set_isdisjoint(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         1,
     )?;
     let o = collect(vm, Some(&a[0]))?;
+    let o = vm.unify_keys(&s, o)?;
     let r = s.iter().all(|k| !o.contains(k));
     Ok(Value::Bool(r))
 }
@@ -492,6 +500,7 @@ fn set_contains(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let (s, _) = this(&mut args, "__contains__")?;
     let a = pos_args(args, "__contains__", 1, 1)?;
     let k = vm.hash_key(a[0].clone())?;
+    let k = vm.local_key(&s.items, k)?;
     Ok(Value::Bool(s.contains(&k)))
 }
 
