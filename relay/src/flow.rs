@@ -79,6 +79,11 @@ impl RateLimit {
         }
     }
 
+    /// True when there is no cap (nothing ever waits).
+    pub fn is_unlimited(&self) -> bool {
+        self.rate == 0
+    }
+
     /// Accounts for `bytes`, waiting as long as the rate requires (the caller is the one
     /// socket task that moves them, so only that socket slows down).
     pub async fn take(&self, bytes: usize) {

@@ -29,7 +29,7 @@ use crate::flow::{Credit, RateLimit};
 use crate::metrics::SockKind;
 use crate::policy::{parse_numeric_host, OpenedPort, Refusal, Transport};
 use crate::server::{Relay, SessionSlot};
-use crate::sockets::{self, os_error, to_addr, AcceptQueue, WriteCmd};
+use crate::sockets::{self, os_error, to_addr, AcceptQueue, WriteCmd, Writes};
 
 /// Send credit a TCP socket starts with: what the page may send before the relay has
 /// written anything (like a kernel send buffer).
@@ -307,7 +307,7 @@ struct Listening {
 
 struct Stream {
     stream: Arc<TcpStream>,
-    writes: mpsc::UnboundedSender<WriteCmd>,
+    writes: Writes,
     /// Send credit the page still holds; `Data` beyond it is refused.
     window: Arc<AtomicI64>,
     reader: CancellationToken,
@@ -440,6 +440,28 @@ impl Session {
                         .metrics
                         .bytes_from_page
                         .fetch_add(n as u64, Ordering::Relaxed);
+                    let mut data = data;
+                    // The fast path: with nothing queued for the writer task (so nothing to
+                    // overtake) and no rate cap, write straight away and skip the task hop.
+                    // Whatever the socket does not take now goes to the writer; so does an
+                    // error, which the writer meets again and reports.
+                    if s.writes.idle() && self.ctx.rate_in.is_unlimited() {
+                        if let Ok(written) = s.stream.try_write(&data) {
+                            if written > 0 {
+                                s.window.fetch_add(written as i64, Ordering::AcqRel);
+                                self.ctx
+                                    .send(ServerMsg::SendCredit {
+                                        sock,
+                                        bytes: written as u32,
+                                    })
+                                    .await;
+                            }
+                            if written == data.len() {
+                                return;
+                            }
+                            data = data.slice(written..);
+                        }
+                    }
                     // The writer is gone only after a close or session end.
                     let _ = s.writes.send(WriteCmd::Data(data));
                     return;
@@ -498,7 +520,7 @@ impl Session {
                     if !self.ctx.start_inflight() {
                         return Some(Err(too_many_in_flight()));
                     }
-                    if s.writes.send(WriteCmd::Shutdown(how, id)).is_ok() {
+                    if s.writes.send(WriteCmd::Shutdown(how, id)) {
                         return None;
                     }
                     self.ctx.end_inflight();
@@ -794,7 +816,7 @@ impl Session {
             return;
         };
         let stream = Arc::new(stream);
-        let (writes, rx) = mpsc::unbounded_channel();
+        let (writes, rx) = Writes::new();
         let window = Arc::new(AtomicI64::new(i64::from(INITIAL_SEND_CREDIT)));
         let reader = self.ctx.cancel.child_token();
         let credit = entry.credit.clone();

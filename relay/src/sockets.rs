@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -59,6 +59,48 @@ pub(crate) enum WriteCmd {
     Shutdown(Shutdown, RequestId),
     /// Write everything before this, then let the socket go.
     Close,
+}
+
+/// The way to a TCP socket's writer task, and how many commands it has not finished. While
+/// it has none, the session may write to the socket itself (see `Session::data`): nothing
+/// queued can then be overtaken.
+#[derive(Debug)]
+pub(crate) struct Writes {
+    tx: mpsc::UnboundedSender<WriteCmd>,
+    pending: Arc<AtomicUsize>,
+}
+
+/// The writer task's end of [`Writes`].
+pub(crate) struct WriteQueue {
+    rx: mpsc::UnboundedReceiver<WriteCmd>,
+    pending: Arc<AtomicUsize>,
+}
+
+impl Writes {
+    pub(crate) fn new() -> (Writes, WriteQueue) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let pending = Arc::new(AtomicUsize::new(0));
+        (
+            Writes {
+                tx,
+                pending: pending.clone(),
+            },
+            WriteQueue { rx, pending },
+        )
+    }
+    /// Queues `cmd`; false once the writer is gone (after a close or the session's end).
+    pub(crate) fn send(&self, cmd: WriteCmd) -> bool {
+        self.pending.fetch_add(1, Ordering::AcqRel);
+        if self.tx.send(cmd).is_err() {
+            self.pending.fetch_sub(1, Ordering::AcqRel);
+            return false;
+        }
+        true
+    }
+    /// True when every queued command has been carried out.
+    pub(crate) fn idle(&self) -> bool {
+        self.pending.load(Ordering::Acquire) == 0
+    }
 }
 
 /// Reads from a connected TCP socket while the page has granted credit.
@@ -185,8 +227,9 @@ pub(crate) async fn tcp_writer(
     sock: SocketId,
     stream: Arc<TcpStream>,
     window: Arc<AtomicI64>,
-    mut rx: mpsc::UnboundedReceiver<WriteCmd>,
+    queue: WriteQueue,
 ) {
+    let WriteQueue { mut rx, pending } = queue;
     let mut failed = false;
     let mut next = None;
     let mut batch = VecDeque::new();
@@ -204,10 +247,13 @@ pub(crate) async fn tcp_writer(
             Some(WriteCmd::Data(data)) => {
                 let mut n = data.len();
                 batch.push_back(data);
+                // Every chunk of the batch counts as one command carried out once written.
+                let mut commands = 1;
                 while n < BATCH_BYTES && batch.len() < MAX_IOVECS {
                     match rx.try_recv() {
                         Ok(WriteCmd::Data(more)) => {
                             n += more.len();
+                            commands += 1;
                             batch.push_back(more);
                         }
                         Ok(other) => {
@@ -219,6 +265,7 @@ pub(crate) async fn tcp_writer(
                 }
                 if failed {
                     batch.clear();
+                    pending.fetch_sub(commands, Ordering::AcqRel);
                     continue;
                 }
                 let r = tokio::select! {
@@ -229,6 +276,7 @@ pub(crate) async fn tcp_writer(
                         write_all_vectored(&stream, &mut batch).await
                     } => r,
                 };
+                pending.fetch_sub(commands, Ordering::AcqRel);
                 match r {
                     Ok(()) => {
                         window.fetch_add(n as i64, Ordering::AcqRel);
@@ -260,6 +308,7 @@ pub(crate) async fn tcp_writer(
                     .map(|()| Done::Unit)
                     .map_err(|e| os_error(&e));
                 ctx.end_inflight();
+                pending.fetch_sub(1, Ordering::AcqRel);
                 ctx.reply(id, r).await;
             }
         }
