@@ -8,7 +8,10 @@ use crate::builtins::Args;
 use crate::code::Code;
 use crate::exc::{new_exc, type_error, PyErr, PyResult};
 use crate::types::types;
-use crate::value::{compute_mro, Class, ClassKind, Dict, Function, Generator, Key, Module, Value};
+use crate::value::{
+    compute_mro, BaseValue, Class, ClassKind, Dict, Function, Generator, Instance, Key, Module,
+    Payload, Value,
+};
 use crate::vm::{Flow, Frame, FrameKind, Vm};
 
 impl Vm<'_> {
@@ -69,18 +72,30 @@ impl Vm<'_> {
             return self.native_done(r);
         }
         // A user class (or an exception class): create, then __init__.
-        let mut pos = Vec::with_capacity(args.pos.len() + 1);
-        pos.push(Value::Class(c.clone()));
-        pos.extend(args.pos.iter().cloned());
-        let inst = match new(
-            self,
-            Args {
-                pos,
-                kw: args.kw.clone(),
+        let value_base = value_base(&c);
+        let inst = match &value_base {
+            Some(base) => match self.new_base_value(base, &args) {
+                Ok(v) => Value::Instance(Rc::new(Instance::new(
+                    c.clone(),
+                    Payload::Native(Box::new(BaseValue(v))),
+                ))),
+                Err(e) => return Flow::Raise(e, false),
             },
-        ) {
-            Ok(v) => v,
-            Err(e) => return Flow::Raise(e, false),
+            None => {
+                let mut pos = Vec::with_capacity(args.pos.len() + 1);
+                pos.push(Value::Class(c.clone()));
+                pos.extend(args.pos.iter().cloned());
+                match new(
+                    self,
+                    Args {
+                        pos,
+                        kw: args.kw.clone(),
+                    },
+                ) {
+                    Ok(v) => v,
+                    Err(e) => return Flow::Raise(e, false),
+                }
+            }
         };
         if self.pending.is_some() {
             return self.native_done(Ok(inst));
@@ -107,7 +122,8 @@ impl Vm<'_> {
                 if is_object_init {
                     if !args.pos.is_empty() || !args.kw.is_empty() {
                         // object.__init__ with arguments and no __init__ of the class's own.
-                        let has_new = c.lookup("__new__").is_some();
+                        // (An immutable builtin base took the arguments in its `__new__`.)
+                        let has_new = c.lookup("__new__").is_some() || value_base.is_some();
                         if !has_new {
                             return Flow::Raise(
                                 type_error(format!("{}() takes no arguments", c.name)),
@@ -135,6 +151,33 @@ impl Vm<'_> {
             }
             None => Flow::Push(inst),
         }
+    }
+
+    /// The builtin value an instance of a user subclass of `base` starts with: empty
+    /// for the mutable types (their `__init__` fills it), the constructor's result for
+    /// the immutable ones (`class S(str)`: `S("x")` wraps `str("x")`).
+    fn new_base_value(&mut self, base: &Rc<Class>, args: &Args) -> PyResult<Value> {
+        let t = types();
+        if Rc::ptr_eq(base, &t.list) {
+            return Ok(Value::list(Vec::new()));
+        }
+        if Rc::ptr_eq(base, &t.dict) {
+            return Ok(Value::dict(crate::value::Dict::new()));
+        }
+        if Rc::ptr_eq(base, &t.set) {
+            return Ok(Value::Set(Rc::new(RefCell::new(crate::value::Set::new()))));
+        }
+        let new = base.new.expect("builtin value types have a constructor");
+        let mut pos = Vec::with_capacity(args.pos.len() + 1);
+        pos.push(Value::Class(base.clone()));
+        pos.extend(args.pos.iter().cloned());
+        new(
+            self,
+            Args {
+                pos,
+                kw: args.kw.clone(),
+            },
+        )
     }
 
     /// A new frame for calling `f` with `args` bound to its parameters.
@@ -588,4 +631,26 @@ impl Code {
     pub fn function(&self, i: usize) -> &Rc<Code> {
         &self.functions[i]
     }
+}
+
+/// The builtin value type a user class derives from (`class L(list)`), if any: its
+/// instances wrap a value of that type ([`BaseValue`]).
+pub fn value_base(c: &Class) -> Option<Rc<Class>> {
+    let t = types();
+    let kinds = [
+        &t.list,
+        &t.dict,
+        &t.set,
+        &t.str_,
+        &t.int,
+        &t.float,
+        &t.tuple,
+        &t.bytes,
+        &t.frozenset,
+    ];
+    let mro = c.mro.borrow();
+    mro.iter()
+        .skip(1)
+        .find(|b| b.builtin && kinds.iter().any(|k| Rc::ptr_eq(k, b)))
+        .cloned()
 }

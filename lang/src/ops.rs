@@ -16,6 +16,27 @@ use crate::value::{
 };
 use crate::vm::Vm;
 
+/// Does class `c` define `name` in Python (not inherited from a builtin type)?
+fn overrides(v: &Value, name: &str) -> bool {
+    match v {
+        Value::Instance(i) => {
+            !matches!(i.class.lookup(name), Some(Value::Native(_)) | Some(Value::None) | None)
+        }
+        _ => false,
+    }
+}
+
+/// The builtin value behind an instance of a user subclass of a builtin type
+/// (`class L(list)`), unless its class defines one of `names` in Python: the VM's
+/// operations then work on that value, as the builtin type's own slots would.
+fn base_unless(v: &Value, names: &[&str]) -> Option<Value> {
+    let b = v.base_value()?;
+    if names.iter().any(|n| overrides(v, n)) {
+        return None;
+    }
+    Some(b.clone())
+}
+
 /// `TypeError: unhashable type: 'list'`.
 fn unhashable(type_name: &str) -> PyErr {
     type_error(format!("unhashable type: '{type_name}'"))
@@ -215,6 +236,9 @@ impl Vm<'_> {
     // truthiness
 
     pub fn truthy(&mut self, v: &Value) -> PyResult<bool> {
+        if let Some(b) = base_unless(v, &["__bool__", "__len__"]) {
+            return self.truthy(&b);
+        }
         if let Some(i) = v.int_enum() {
             return Ok(i != 0);
         }
@@ -260,12 +284,24 @@ impl Vm<'_> {
     // arithmetic
 
     pub fn binary_op(&mut self, op: BinOp, a: Value, b: Value, inplace: bool) -> PyResult<Value> {
-        let (a, b) = (a.unenum(), b.unenum());
+        let (name, rname, iname) = dunder_names(op);
+        let orig = a.clone();
+        // An instance of a subclass of a builtin type is its value, unless its class
+        // defines the operator in Python.
+        let a = if overrides(&a, name) || (inplace && overrides(&a, iname)) {
+            a
+        } else {
+            a.unenum()
+        };
+        let b = if overrides(&b, rname) { b } else { b.unenum() };
         if let Some(r) = self.builtin_binop(op, &a, &b, inplace)? {
+            // `l += x` on a list subclass mutates its list and keeps the instance.
+            if inplace && orig.base_value().is_some_and(|v| v.is(&r)) {
+                return Ok(orig);
+            }
             return Ok(r);
         }
         // User-defined operators.
-        let (name, rname, iname) = dunder_names(op);
         if inplace {
             if let Value::Instance(i) = &a {
                 if let Some(m) = i.class.lookup(iname) {
@@ -505,7 +541,14 @@ impl Vm<'_> {
     }
 
     pub fn unary_op(&mut self, op: UnaryOp, v: Value) -> PyResult<Value> {
-        let v = v.unenum();
+        let v = if ["__neg__", "__pos__", "__invert__"]
+            .iter()
+            .any(|n| overrides(&v, n))
+        {
+            v
+        } else {
+            v.unenum()
+        };
         match (op, &v) {
             (UnaryOp::Not, _) => Ok(Value::Bool(!self.truthy(&v)?)),
             (UnaryOp::Neg, Value::Int(i)) => Ok(match i.checked_neg() {
@@ -552,6 +595,12 @@ impl Vm<'_> {
 
     /// `a == b`, calling `__eq__` of instances.
     pub fn eq(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        if let Some(x) = base_unless(a, &["__eq__"]) {
+            return self.eq(&x, b);
+        }
+        if let Some(y) = base_unless(b, &["__eq__"]) {
+            return self.eq(a, &y);
+        }
         if a.int_enum().is_some() || b.int_enum().is_some() {
             return self.eq(&a.unenum(), &b.unenum());
         }
@@ -671,6 +720,12 @@ impl Vm<'_> {
 
     /// Ordering of builtin values (`None` when not comparable or NaN).
     pub fn partial_cmp(&mut self, a: &Value, b: &Value) -> PyResult<Option<std::cmp::Ordering>> {
+        if let Some(x) = base_unless(a, &["__lt__", "__le__", "__gt__", "__ge__"]) {
+            return self.partial_cmp(&x, b);
+        }
+        if let Some(y) = base_unless(b, &["__lt__", "__le__", "__gt__", "__ge__"]) {
+            return self.partial_cmp(a, &y);
+        }
         if a.int_enum().is_some() || b.int_enum().is_some() {
             return self.partial_cmp(&a.unenum(), &b.unenum());
         }
@@ -744,6 +799,9 @@ impl Vm<'_> {
 
     /// `item in container`.
     pub fn contains(&mut self, container: &Value, item: &Value) -> PyResult<bool> {
+        if let Some(c) = base_unless(container, &["__contains__"]) {
+            return self.contains(&c, item);
+        }
         match container {
             Value::Str(s) => match item {
                 Value::Str(sub) => Ok(s.as_str().contains(sub.as_str())),
@@ -838,6 +896,14 @@ impl Vm<'_> {
     /// it in a particular dict, map it to the stored equal key with [`Vm::dict_key`] or
     /// [`Vm::canon_key`].
     pub fn hash_key(&mut self, v: Value) -> PyResult<Key> {
+        // A str or int subclass is the same key as its value, unless it hashes its way.
+        let v = match base_unless(&v, &["__hash__", "__eq__"]) {
+            Some(Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::ByteArray(_)) => {
+                return Err(unhashable(&v.type_name()))
+            }
+            Some(b) => b,
+            None => v,
+        };
         if matches!(v, Value::Instance(_) | Value::Tuple(_)) && needs_vm_key(&v) {
             let h = self.py_hash(&v)?;
             return Ok(Key(v, Some(h)));
@@ -848,6 +914,12 @@ impl Vm<'_> {
     /// `hash(v)`: CPython's numbers for ints, floats and tuples; a Python `__hash__` is
     /// called and its result reduced as CPython's `slot_tp_hash` does.
     pub fn py_hash(&mut self, v: &Value) -> PyResult<i64> {
+        if let Some(b) = base_unless(v, &["__hash__", "__eq__"]) {
+            if matches!(b, Value::List(_) | Value::Dict(_) | Value::Set(_)) {
+                return Err(unhashable(&v.type_name()));
+            }
+            return self.py_hash(&b);
+        }
         match v {
             Value::Instance(i) if needs_vm_key(v) => match i.class.lookup("__hash__") {
                 Some(Value::None) => Err(unhashable(&i.class.name)),
@@ -1440,6 +1512,20 @@ impl Vm<'_> {
     // items
 
     pub fn getitem(&mut self, obj: &Value, idx: &Value) -> PyResult<Value> {
+        if let Some(b) = base_unless(obj, &["__getitem__"]) {
+            if let (Value::Dict(d), Value::Instance(i)) = (&b, obj) {
+                // A dict subclass's `__missing__` answers for absent keys.
+                if let Some(m) = i.class.lookup("__missing__") {
+                    let k = self.dict_key(d, idx.clone())?;
+                    let found = d.borrow().get(&k);
+                    return match found {
+                        Some(v) => Ok(v),
+                        None => self.call(&m, vec![obj.clone(), idx.clone()]),
+                    };
+                }
+            }
+            return self.getitem(&b, idx);
+        }
         if idx.int_enum().is_some() && !matches!(obj, Value::Instance(_)) {
             return self.getitem(obj, &idx.unenum());
         }
@@ -1582,6 +1668,9 @@ impl Vm<'_> {
     }
 
     pub fn setitem(&mut self, obj: &Value, idx: Value, v: Value) -> PyResult<()> {
+        if let Some(b) = base_unless(obj, &["__setitem__"]) {
+            return self.setitem(&b, idx, v);
+        }
         if idx.int_enum().is_some() && !matches!(obj, Value::Instance(_)) {
             return self.setitem(obj, idx.unenum(), v);
         }
@@ -1698,6 +1787,9 @@ impl Vm<'_> {
     }
 
     pub fn delitem(&mut self, obj: &Value, idx: &Value) -> PyResult<()> {
+        if let Some(b) = base_unless(obj, &["__delitem__"]) {
+            return self.delitem(&b, idx);
+        }
         if idx.int_enum().is_some() && !matches!(obj, Value::Instance(_)) {
             return self.delitem(obj, &idx.unenum());
         }
@@ -1760,6 +1852,9 @@ impl Vm<'_> {
     // iteration
 
     pub fn get_iter(&mut self, v: &Value) -> PyResult<Value> {
+        if let Some(b) = base_unless(v, &["__iter__"]) {
+            return self.get_iter(&b);
+        }
         let st = match v {
             Value::List(_)
             | Value::Tuple(_)
@@ -2001,6 +2096,9 @@ impl Vm<'_> {
 
     /// Collect any iterable.
     pub fn iterate(&mut self, v: &Value) -> PyResult<Vec<Value>> {
+        if let Some(b) = base_unless(v, &["__iter__"]) {
+            return self.iterate(&b);
+        }
         match v {
             Value::List(l) => Ok(l.borrow().clone()),
             Value::Tuple(t) => Ok(t.to_vec()),
@@ -2052,6 +2150,9 @@ impl Vm<'_> {
 
     /// `len(v)`.
     pub fn len(&mut self, v: &Value) -> PyResult<usize> {
+        if let Some(b) = base_unless(v, &["__len__"]) {
+            return self.len(&b);
+        }
         Ok(match v {
             Value::Str(s) => s.char_len(),
             Value::Bytes(b) => b.len(),
@@ -2089,6 +2190,9 @@ impl Vm<'_> {
     // repr / str / format
 
     pub fn repr(&mut self, v: &Value) -> PyResult<String> {
+        if let Some(b) = base_unless(v, &["__repr__"]) {
+            return self.repr(&b);
+        }
         Ok(match v {
             Value::None
             | Value::Bool(_)
@@ -2258,6 +2362,9 @@ impl Vm<'_> {
 
     /// `str(v)`.
     pub fn str(&mut self, v: &Value) -> PyResult<String> {
+        if let Some(b) = base_unless(v, &["__str__", "__repr__"]) {
+            return self.str(&b);
+        }
         match v {
             Value::Str(s) => Ok(s.as_str().to_string()),
             Value::Instance(i) => {
@@ -2324,6 +2431,15 @@ impl Vm<'_> {
 
     /// `format(v, spec)`.
     pub fn format(&mut self, v: &Value, spec: &str) -> PyResult<String> {
+        if let Some(b) = base_unless(v, &["__format__"]) {
+            // str, int, float format their value; containers go through str().
+            if matches!(
+                b,
+                Value::Str(_) | Value::Int(_) | Value::Long(_) | Value::Float(_)
+            ) {
+                return self.format(&b, spec);
+            }
+        }
         if let Value::Instance(i) = v {
             if let Some(m @ Value::Function(_)) = i.class.lookup("__format__") {
                 let r = self.call(&m, vec![v.clone(), Value::str(spec)])?;
@@ -2725,7 +2841,9 @@ fn dunder_call(vm: &mut Vm, args: crate::builtins::Args) -> PyResult<Value> {
     }
     let name = a.remove(0);
     let name = name.as_str().unwrap_or("").to_string();
-    let this = a.remove(0);
+    // `super().__getitem__(k)` in a subclass of a builtin type: the builtin's own
+    // operation on the wrapped value.
+    let this = a.remove(0).unenum();
     let arg = |i: usize| {
         a.get(i)
             .cloned()

@@ -200,18 +200,39 @@ impl Value {
         }
     }
     /// The int value of an IntEnum-like member (`socket.AF_INET`), if this is one.
+    /// Also the small int inside an instance of a user subclass of `int`.
     pub fn int_enum(&self) -> Option<i64> {
         match self {
-            Value::Instance(i) => i.native::<IntEnumMember>().map(|m| m.value),
+            Value::Instance(i) => match i.native::<IntEnumMember>() {
+                Some(m) => Some(m.value),
+                None => match i.native::<BaseValue>() {
+                    Some(BaseValue(Value::Int(n))) => Some(*n),
+                    _ => None,
+                },
+            },
             _ => None,
         }
     }
-    /// An IntEnum-like member as the plain int it stands for; anything else unchanged.
-    /// Applied where values enter int arithmetic, comparison, hashing and formatting.
+    /// An IntEnum-like member as the plain int it stands for, an instance of a user
+    /// subclass of a builtin type (`class L(list)`) as the builtin value it wraps;
+    /// anything else unchanged. Applied where values enter builtin methods, int
+    /// arithmetic, comparison, hashing and formatting.
     pub fn unenum(&self) -> Value {
-        match self.int_enum() {
-            Some(i) => Value::Int(i),
-            None => self.clone(),
+        if let Value::Instance(i) = self {
+            if let Some(m) = i.native::<IntEnumMember>() {
+                return Value::Int(m.value);
+            }
+            if let Some(b) = i.native::<BaseValue>() {
+                return b.0.clone();
+            }
+        }
+        self.clone()
+    }
+    /// The builtin value wrapped by an instance of a user subclass of a builtin type.
+    pub fn base_value(&self) -> Option<&Value> {
+        match self {
+            Value::Instance(i) => i.native::<BaseValue>().map(|b| &b.0),
+            _ => None,
         }
     }
     /// Any int (including bool and big ints) as a BigInt.
@@ -311,10 +332,7 @@ pub struct Unhashable(pub String);
 impl Key {
     pub fn new(v: Value) -> Result<Key, Unhashable> {
         // An IntEnum member is the same key as its int (`{AF_INET: x}[2]`).
-        let v = match v.int_enum() {
-            Some(i) => Value::Int(i),
-            None => v,
-        };
+        let v = v.unenum();
         check_hashable(&v)?;
         Ok(Key(v, None))
     }
@@ -966,6 +984,11 @@ pub struct IntEnumMember {
     pub name: &'static str,
     pub value: i64,
 }
+
+/// The payload of an instance of a user subclass of a builtin type (`class L(list)`,
+/// `class S(str)`): the builtin value itself, which the builtin's methods and the VM's
+/// operations work on (through [`Value::unenum`]) unless the class overrides them.
+pub struct BaseValue(pub Value);
 
 /// An instance of a class.
 pub struct Instance {

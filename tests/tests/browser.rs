@@ -1,6 +1,7 @@
 //! The page in headless Chromium against the real relay: lessons run by clicking (or by a
 //! deep link), the consoles and the wire diagram show what happened, Stop ends a server,
-//! and a refused destination shows its error at its line. Screenshots go to tests/artifacts/.
+//! a refused destination shows its error at its line, and bytes and FIN show when they arrive,
+//! before the script reads them. Screenshots go to tests/artifacts/.
 //!
 //! Needs `www/pkg` built (`cargo xtask build-web`) and Debian's chromium + chromium-driver;
 //! `cargo xtask test` provides both.
@@ -367,6 +368,120 @@ async fn the_page_reconnects_when_the_relay_comes_back() -> Result<()> {
         client.contains("计算结果: 9332621544394415"),
         "client console: {client}"
     );
+    b.close().await;
+    relay.stop().await;
+    Ok(())
+}
+
+/// Bytes and the peer's FIN arrive while the script waits in input(), before any recv: the
+/// diagram shows them at once as `arrived` and `peer-closed` arrows from outside the page,
+/// with their hex and text; the script's own recvs come later as `recv` and `eof` rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_and_eof_show_when_they_arrive_not_when_read() -> Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let _serial = SERIAL.lock().await;
+    let relay = Relay::start(socklab_relay::Config::default()).await?;
+    // The peer outside the page: greets, then closes (FIN) at once.
+    let peer = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let port = peer.local_addr()?.port();
+    let greeter = tokio::spawn(async move {
+        let (mut s, _) = peer.accept().await?;
+        s.write_all("你好 hello".as_bytes()).await?;
+        s.shutdown().await?;
+        anyhow::Ok(s)
+    });
+    let b = Browser::start().await?;
+    let script = format!(
+        "import socket\ns = socket.socket()\ns.connect(('127.0.0.1', {port}))\ninput()\n\
+         print(s.recv(1024).decode())\nprint(s.recv(1024))\ns.close()\n"
+    );
+    b.client
+        .goto(&relay.url(&format!("/{}", share_hash(&[("peer.py", &script)]))))
+        .await?;
+    wait_relay(&b).await?;
+    click(&b, ".pane[data-file=\"peer.py\"] .run").await?;
+    b.wait_for(
+        "the peer's bytes and FIN on the diagram, the script still in input()",
+        &format!(
+            "document.querySelector('.wire .msg[data-kind=\"peer-closed\"]') !== null \
+             && {}.dataset.state === 'waiting_input'",
+            pane("peer.py")
+        ),
+        WAIT,
+    )
+    .await?;
+    let kinds = wire_kinds(&b).await?;
+    // However the relay chunked the 12 bytes, nothing came between them: one row.
+    ensure!(count(&kinds, "arrived") == 1, "{kinds:?}");
+    ensure!(count(&kinds, "peer-closed") == 1, "{kinds:?}");
+    ensure!(
+        count(&kinds, "recv") == 0 && count(&kinds, "eof") == 0,
+        "{kinds:?}"
+    );
+    let row =
+        |kind: &str| format!("document.querySelector('.wire .msg[data-kind=\"{kind}\"] > div')");
+    let arrived = b.eval(&format!("{}.textContent", row("arrived"))).await?;
+    ensure!(
+        arrived.as_str().unwrap_or_default().contains("12 B"),
+        "arrived row: {arrived}"
+    );
+    // Drawn as arrows from the network side, not as notes of the script.
+    for kind in ["arrived", "peer-closed"] {
+        let class = b.eval(&format!("{}.className", row(kind))).await?;
+        ensure!(
+            class.as_str().unwrap_or_default().contains("arrow left"),
+            "{kind} row: {class}"
+        );
+    }
+    click(&b, ".wire .msg[data-kind=\"arrived\"]").await?;
+    let hex = b
+        .eval("document.querySelector('.detail .hex').textContent")
+        .await?;
+    ensure!(
+        hex.as_str()
+            .unwrap_or_default()
+            .contains("e4 bd a0 e5 a5 bd"),
+        "hex view: {hex}"
+    );
+    let text = "document.querySelector('.detail .text').textContent";
+    let utf8 = b.eval(text).await?;
+    ensure!(
+        utf8.as_str().unwrap_or_default().contains("你好 hello"),
+        "text view: {utf8}"
+    );
+    b.eval(
+        "(() => { const s = document.querySelector('.wire .encoding'); s.value = 'gbk'; \
+         s.dispatchEvent(new Event('change')); return true; })()",
+    )
+    .await?;
+    let gbk = b.eval(text).await?;
+    ensure!(
+        gbk.as_str().unwrap_or_default().contains("浣犲ソ hello"),
+        "UTF-8 bytes read as GBK: {gbk}"
+    );
+    b.screenshot("arrivals-before-recv").await?;
+    // Now the script reads: its recvs are rows of their own, after the arrivals.
+    b.eval(&format!(
+        "(() => {{ {}.querySelector('.stdin').dispatchEvent(new KeyboardEvent('keydown', \
+         {{ key: 'Enter' }})); return true; }})()",
+        pane("peer.py")
+    ))
+    .await?;
+    b.wait_for("the script to end", &exited("peer.py"), WAIT)
+        .await?;
+    let out = console_text(&b, "peer.py").await?;
+    ensure!(out.contains("你好 hello\nb''"), "console: {out}");
+    let order = b
+        .eval(
+            "Array.from(document.querySelectorAll('.wire .msg')).map(e => e.dataset.kind).join(' ')",
+        )
+        .await?;
+    ensure!(
+        order == "socket connect arrived peer-closed recv eof close",
+        "rows: {order}"
+    );
+    b.screenshot("arrivals-then-recv").await?;
+    greeter.await??;
     b.close().await;
     relay.stop().await;
     Ok(())

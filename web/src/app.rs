@@ -5,7 +5,9 @@
 //! runs one slice at a time and yields to the browser between slices, so a busy script
 //! never freezes the tab.
 
-use socklab_lang::host::{Host, Location, Op, OpId, OsError, Reply, SocketCall, Stream};
+use socklab_lang::host::{
+    Host, Location, Op, OpId, OsError, Reply, SocketCall, SocketHandle, Stream,
+};
 use socklab_lessons::{Lesson, RunKind};
 use std::collections::{HashMap, VecDeque};
 use wasm_bindgen::JsCast;
@@ -16,7 +18,7 @@ use crate::editor::Editor;
 use crate::i18n::{tr, Lang};
 use crate::net::{Net, NetEvent};
 use crate::share::{self, HashRequest, Script};
-use crate::wire::{Kind, Lane, ProcId, WireLog};
+use crate::wire::{Arrival, Drawn, Kind, Lane, ProcId, WireLog};
 use crate::wire_view::WireView;
 use socklab_lang::{Interpreter, Limits, Status};
 
@@ -870,6 +872,10 @@ impl App {
     fn drain_net(&mut self) {
         // Bounded: each round answers ops that exist; completions make at most new ticks.
         for _ in 0..64 {
+            // Arrivals first: data arriving is what completes a waiting recv.
+            for (proc, sock, what) in self.net.take_arrivals() {
+                self.draw_arrival(proc, sock, what);
+            }
             let done = self.net.take_completions();
             if done.is_empty() {
                 break;
@@ -915,6 +921,21 @@ impl App {
             let _ = self.pane(pane).map(|p| p.blocked.set_text_content(None));
         }
         self.schedule_tick(proc_id);
+    }
+
+    fn draw_arrival(&mut self, proc: ProcId, sock: SocketHandle, what: Arrival) {
+        match self.wire.arrival(proc, sock, what) {
+            Drawn::New(index) => {
+                let names = self.lane_names();
+                self.view.add(index, &self.wire.events[index], names);
+            }
+            Drawn::Grew(index) => {
+                self.view.update(index, &self.wire.events[index]);
+                if self.selected_wire() == Some(index) {
+                    self.show_wire(index);
+                }
+            }
+        }
     }
 
     fn lane_names(&self) -> impl Fn(Lane) -> String {

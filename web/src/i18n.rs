@@ -44,8 +44,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("wire", "On the wire", "线路上的数据"),
     (
         "wire_hint",
-        "Click a message to see its bytes.",
-        "点击一条消息查看它的字节。",
+        "Click a message to see its bytes. Dotted ⇣ rows are what the network did by itself (arrived, not read yet; the peer closed).",
+        "点击一条消息查看它的字节。虚线 ⇣ 行是网络自己发生的事(已到达但尚未读取;对端关闭)。",
     ),
     ("clear", "Clear", "清空"),
     ("teaches", "Teaches", "要点"),

@@ -5,9 +5,9 @@
 //! happenings (a WebSocket frame, a timer) with [`Net::handle`], and completions come out of
 //! [`Net::take_completions`] whenever the app asks, after each message it handled.
 
-use socklab_lang::host::{Location, Op, OpId, Reply};
+use socklab_lang::host::{Location, Op, OpId, Reply, SocketHandle};
 
-use crate::wire::ProcId;
+use crate::wire::{Arrival, ProcId};
 
 /// Something the network side reports to the app (through a `Msg`).
 #[derive(Debug)]
@@ -30,6 +30,12 @@ pub trait Net {
     fn exit(&mut self, proc: ProcId);
     /// Completions ready now.
     fn take_completions(&mut self) -> Vec<(ProcId, OpId, Reply)>;
+    /// What the network did by itself since the last call (bytes or a connection arriving,
+    /// the peer's FIN, a reset), in order. The app takes these before the completions, which
+    /// they may have caused (data arriving completes a waiting `recv`).
+    fn take_arrivals(&mut self) -> Vec<(ProcId, SocketHandle, Arrival)> {
+        Vec::new()
+    }
     /// Handle a network happening; returns the new status text key if it changed.
     fn handle(&mut self, event: NetEvent) -> Option<&'static str> {
         let _ = event;

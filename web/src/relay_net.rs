@@ -1,15 +1,15 @@
 //! The relay connection: one WebSocket carrying every pane's sockets, driven by the
 //! sans-IO `socklab_client::Engine`. Reconnects with a growing delay when the relay goes away.
 
-use socklab_client::{Engine, ScriptId};
-use socklab_lang::host::{Location, Op, OpId, Reply};
+use socklab_client::{Engine, ScriptId, WireEvent, WireEventKind};
+use socklab_lang::host::{Location, Op, OpId, Reply, SocketHandle};
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 use crate::app::Msg;
 use crate::dom::{window, Dispatch, Listener};
 use crate::net::{Net, NetEvent};
-use crate::wire::ProcId;
+use crate::wire::{Arrival, ProcId};
 
 pub struct RelayNet {
     url: String,
@@ -22,6 +22,7 @@ pub struct RelayNet {
     /// The deadline a timer is already set for.
     timer_at: Option<f64>,
     done: Vec<(ProcId, OpId, Reply)>,
+    arrivals: Vec<(ProcId, SocketHandle, Arrival)>,
     _listeners: Vec<Listener>,
 }
 
@@ -57,6 +58,7 @@ impl RelayNet {
             failures: 0,
             timer_at: None,
             done: Vec::new(),
+            arrivals: Vec::new(),
             _listeners: Vec::new(),
         };
         net.connect();
@@ -110,8 +112,13 @@ impl RelayNet {
         while let Some((script, id, reply)) = self.engine.poll_completion() {
             self.done.push((script.0, id, reply));
         }
-        // The app draws the wire from ops and replies; the engine's own events are not needed.
-        while self.engine.poll_event().is_some() {}
+        // The app draws the script's calls from ops and replies; of the engine's events it
+        // needs only what the network did by itself.
+        while let Some(event) = self.engine.poll_event() {
+            if let Some(arrival) = arrival(event) {
+                self.arrivals.push(arrival);
+            }
+        }
         if let Some(deadline) = self.engine.next_deadline() {
             if self.timer_at.is_none_or(|t| deadline < t) {
                 self.timer_at = Some(deadline);
@@ -140,6 +147,10 @@ impl Net for RelayNet {
 
     fn take_completions(&mut self) -> Vec<(ProcId, OpId, Reply)> {
         std::mem::take(&mut self.done)
+    }
+
+    fn take_arrivals(&mut self) -> Vec<(ProcId, SocketHandle, Arrival)> {
+        std::mem::take(&mut self.arrivals)
     }
 
     fn handle(&mut self, event: NetEvent) -> Option<&'static str> {
@@ -186,4 +197,20 @@ impl Net for RelayNet {
     fn hostname(&self) -> String {
         self.engine.hostname().unwrap_or("localhost").to_string()
     }
+}
+
+/// The engine's events that no call of the script caused, as the wire log takes them.
+fn arrival(event: WireEvent) -> Option<(ProcId, SocketHandle, Arrival)> {
+    if event.at.is_some() {
+        return None;
+    }
+    let what = match event.kind {
+        WireEventKind::Arrived { data } => Arrival::Bytes(data),
+        WireEventKind::DatagramArrived { from, data } => Arrival::Datagram { from, data },
+        WireEventKind::Incoming => Arrival::Incoming,
+        WireEventKind::PeerEof => Arrival::PeerClosed,
+        WireEventKind::SocketError { error } => Arrival::Error(error),
+        _ => return None,
+    };
+    Some((event.script.0, SocketHandle(event.fd), what))
 }

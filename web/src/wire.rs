@@ -5,8 +5,21 @@
 //! owns the other end (found by matching addresses), or to "outside" when the other end
 //! is not a script on this page (a browser, curl, another host). Sends and receives are
 //! separate events, so three sends read by one `recv` show as three arrows and one note.
+//!
+//! What the network does by itself comes from the engine ([`WireLog::arrival`]) and is drawn
+//! apart from the script's calls, so a row says either "the network did this" or "the script
+//! did this", never both:
+//! * `arrived`: bytes (or a datagram) reached the socket's buffer — an arrow from the peer's
+//!   lane (a note naming the address when the page cannot tell which lane sent a datagram),
+//!   at the moment it happened; the script's later `recv` is its own `recv` row, a note.
+//!   Arrivals in a row on one socket, with nothing else drawn between, grow one row.
+//! * `incoming`: a connection completed and waits in the listen queue; `accept` takes it.
+//! * `peer-closed`: the peer's FIN; the script's `recv` that returns `b''` is the `eof` row.
+//! * `net-error`: an error the relay pushed (a reset); the call that raises it is an `error` row.
 
-use socklab_lang::host::{Addr, Location, Op, Reply, Shutdown, SockType, SocketCall, SocketHandle};
+use socklab_lang::host::{
+    Addr, Location, Op, OsError, Reply, Shutdown, SockType, SocketCall, SocketHandle,
+};
 use std::collections::HashMap;
 
 use crate::bytes_view::{byte_count, preview_with_text as preview};
@@ -38,6 +51,14 @@ pub enum Kind {
     Shutdown,
     Close,
     Error,
+    /// Bytes or a datagram reached the socket, not yet read by the script.
+    Arrived,
+    /// A connection waits in a listener's queue.
+    Incoming,
+    /// The peer's FIN came in.
+    PeerClosed,
+    /// The network reported an error on the socket (a reset).
+    NetError,
 }
 
 impl Kind {
@@ -56,6 +77,10 @@ impl Kind {
             Kind::Shutdown => "shutdown",
             Kind::Close => "close",
             Kind::Error => "error",
+            Kind::Arrived => "arrived",
+            Kind::Incoming => "incoming",
+            Kind::PeerClosed => "peer-closed",
+            Kind::NetError => "net-error",
         }
     }
 }
@@ -70,8 +95,34 @@ pub struct Event {
     pub label: String,
     /// The bytes sent or received, for the hex/text view.
     pub data: Option<Vec<u8>>,
+    /// The script's line; 0 for what the network did by itself.
     pub line: u32,
 }
+
+/// Where [`WireLog::arrival`] put its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drawn {
+    /// A new row at this index.
+    New(usize),
+    /// The row at this index grew (more bytes arrived on the same socket).
+    Grew(usize),
+}
+
+/// What the network did by itself on a socket (the engine's unsolicited events).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arrival {
+    Bytes(Vec<u8>),
+    Datagram { from: Addr, data: Vec<u8> },
+    Incoming,
+    PeerClosed,
+    Error(OsError),
+}
+
+/// A grown arrival row keeps at most this many bytes for the hex view (the label counts all).
+const ARRIVAL_KEEP: usize = 64 * 1024;
+
+/// Closed sockets are remembered (to name the lane a late FIN came from) up to this many.
+const CLOSED_KEEP: usize = 1024;
 
 #[derive(Clone, Debug, Default)]
 struct SockInfo {
@@ -79,6 +130,10 @@ struct SockInfo {
     local: Option<Addr>,
     peer: Option<Addr>,
     listening: bool,
+    /// Closed by the script or gone with it; kept to find the lane of what it sent last.
+    closed: bool,
+    /// Connections queued on a listener and not yet accepted.
+    queued: u32,
 }
 
 /// The sockets every script has, and the events so far.
@@ -88,6 +143,8 @@ pub struct WireLog {
     pub events: Vec<Event>,
     /// Interface language for labels.
     pub zh: bool,
+    /// The arrival row that more bytes on the same socket grow: socket, row, bytes so far.
+    growing: Option<((ProcId, SocketHandle), usize, usize)>,
 }
 
 fn norm_host(host: &str) -> &str {
@@ -120,6 +177,7 @@ impl WireLog {
     pub fn clear(&mut self) {
         self.events.clear();
         self.socks.clear();
+        self.growing = None;
     }
 
     /// The address a socket listens on, once `listen` succeeded.
@@ -153,22 +211,129 @@ impl WireLog {
             .iter()
             .find(|(_, s)| {
                 s.udp == udp
+                    && !s.closed
                     && (!listening || s.listening)
                     && s.local.as_ref().is_some_and(|l| addr_matches(l, dest))
             })
             .map_or(Lane::Outside, |(key, _)| Lane::Proc(key.0))
     }
 
-    /// A script ended: its sockets are gone (the relay closes them).
+    /// A script ended: its sockets are closed (the relay closes them).
     pub fn forget_proc(&mut self, proc: ProcId) {
-        self.socks.retain(|key, _| key.0 != proc);
+        for (_, s) in self.socks.iter_mut().filter(|(key, _)| key.0 == proc) {
+            s.closed = true;
+        }
+        self.prune_closed();
+    }
+
+    /// Keep memory bounded on a long-running server: forget closed sockets beyond a limit.
+    fn prune_closed(&mut self) {
+        if self.socks.values().filter(|s| s.closed).count() > CLOSED_KEEP {
+            self.socks.retain(|_, s| !s.closed);
+        }
+    }
+
+    fn push(&mut self, event: Event) -> usize {
+        self.growing = None;
+        self.events.push(event);
+        self.events.len() - 1
     }
 
     /// Record one completed op; returns the diagram event it makes, if any.
     pub fn record(&mut self, proc: ProcId, at: Location, op: &Op, reply: &Reply) -> Option<&Event> {
         let event = self.event_for(proc, at, op, reply)?;
-        self.events.push(event);
-        self.events.last()
+        let index = self.push(event);
+        self.events.get(index)
+    }
+
+    /// Record what the network did by itself on socket `sock` of script `proc`.
+    pub fn arrival(&mut self, proc: ProcId, sock: SocketHandle, what: Arrival) -> Drawn {
+        let key = (proc, sock);
+        let zh = self.zh;
+        let to = Lane::Proc(proc);
+        let peer = self.tcp_peer_lane(key);
+        let arrow = |kind, from, label: String, data| Event {
+            kind,
+            from,
+            to: Some(to),
+            label,
+            data,
+            line: 0,
+        };
+        let event = match what {
+            Arrival::Bytes(data) => {
+                if let Some((k, index, total)) = self.growing {
+                    if k == key {
+                        let total = total + data.len();
+                        self.growing = Some((k, index, total));
+                        let e = &mut self.events[index];
+                        let kept = e.data.get_or_insert_with(Vec::new);
+                        let room = ARRIVAL_KEEP.saturating_sub(kept.len());
+                        kept.extend_from_slice(&data[..room.min(data.len())]);
+                        e.label = arrived_label(zh, total, kept, None);
+                        return Drawn::Grew(index);
+                    }
+                }
+                let label = arrived_label(zh, data.len(), &data, None);
+                let index = self.push(arrow(Kind::Arrived, peer, label, Some(data.clone())));
+                self.growing = Some((key, index, data.len()));
+                return Drawn::New(index);
+            }
+            Arrival::Datagram { from, data } => {
+                let label = arrived_label(zh, data.len(), &data, Some(&from));
+                match self.lane_at(&from, true, false) {
+                    // The page cannot tell an unbound client's port from a stranger's: no
+                    // guessed lane, the label names the address.
+                    Lane::Outside => Event {
+                        kind: Kind::Arrived,
+                        from: to,
+                        to: None,
+                        label,
+                        data: Some(data),
+                        line: 0,
+                    },
+                    lane => arrow(Kind::Arrived, lane, label, Some(data)),
+                }
+            }
+            Arrival::Incoming => {
+                let info = self.socks.entry(key).or_default();
+                info.queued += 1;
+                let n = info.queued;
+                let label = if zh {
+                    format!("⇣ 新连接到达 · 在监听队列中等待 accept()(排队 {n} 个)")
+                } else {
+                    format!("⇣ connection arrived · queued until accept() ({n} waiting)")
+                };
+                Event {
+                    kind: Kind::Incoming,
+                    from: to,
+                    to: None,
+                    label,
+                    data: None,
+                    line: 0,
+                }
+            }
+            Arrival::PeerClosed => {
+                let label = if zh {
+                    "⇣ FIN · 对端已关闭发送方向,读完缓冲区后 recv 返回 b''"
+                } else {
+                    "⇣ FIN · the peer closed; recv returns b'' once the buffer is read"
+                };
+                arrow(Kind::PeerClosed, peer, label.to_string(), None)
+            }
+            Arrival::Error(e) => {
+                let label = if zh {
+                    format!("⇣ [Errno {}] {} · 下一次调用时抛出", e.errno, e.message)
+                } else {
+                    format!(
+                        "⇣ [Errno {}] {} · raised at the next call",
+                        e.errno, e.message
+                    )
+                };
+                arrow(Kind::NetError, peer, label, None)
+            }
+        };
+        Drawn::New(self.push(event))
     }
 
     fn note(&self, kind: Kind, proc: ProcId, at: Location, label: String) -> Event {
@@ -277,9 +442,12 @@ impl WireLog {
                         udp: false,
                         local: Some(local.clone()),
                         peer: Some(peer.clone()),
-                        listening: false,
+                        ..SockInfo::default()
                     },
                 );
+                if let Some(listener) = self.socks.get_mut(&key) {
+                    listener.queued = listener.queued.saturating_sub(1);
+                }
                 Some(self.note(
                     Kind::Accept,
                     proc,
@@ -377,7 +545,10 @@ impl WireLog {
                 Some(self.note(Kind::Shutdown, proc, at, format!("shutdown({how})")))
             }
             (SocketCall::Close, _) => {
-                self.socks.remove(&key);
+                if let Some(s) = self.socks.get_mut(&key) {
+                    s.closed = true;
+                }
+                self.prune_closed();
                 Some(self.note(Kind::Close, proc, at, "close()".to_string()))
             }
             (SocketCall::SetOpt { .. } | SocketCall::GetOpt { .. }, _) => None,
@@ -396,6 +567,21 @@ impl WireLog {
         };
         self.note(Kind::Error, proc, at, text)
     }
+}
+
+/// "⇣ arrived 5 B b'hello' · not read yet" (from an address for a datagram).
+fn arrived_label(zh: bool, total: usize, data: &[u8], from: Option<&Addr>) -> String {
+    let from = from.map(|a| format!(" · from {a}")).unwrap_or_default();
+    let (word, tail) = if zh {
+        ("到达", "在缓冲区,尚未读取")
+    } else {
+        ("arrived", "in the buffer, not read yet")
+    };
+    format!(
+        "⇣ {word} {} {}{from} · {tail}",
+        byte_count(total),
+        preview(data, 24)
+    )
 }
 
 fn call_name(call: &SocketCall) -> String {
@@ -595,5 +781,167 @@ mod tests {
             e.label,
             "connect 127.0.0.1:1 → [Errno 111] Connection refused"
         );
+    }
+
+    /// Two scripts talk; the server's bytes and FIN arrive at the client before it reads:
+    /// arrows from the server's lane at that moment, then the client's own recv notes.
+    #[test]
+    fn arrivals_are_arrows_from_the_peer_and_grow_until_something_else_is_drawn() {
+        let mut log = WireLog::default();
+        let srv = Addr::new("127.0.0.1", 8000);
+        let cli = Addr::new("127.0.0.1", 50000);
+        create(&mut log, 1, 3, SockType::Stream);
+        log.record(
+            1,
+            at(2),
+            &sock(1, 3, SocketCall::Bind(srv.clone())),
+            &Reply::Bound { local: srv.clone() },
+        );
+        log.record(
+            1,
+            at(3),
+            &sock(1, 3, SocketCall::Listen { backlog: 5 }),
+            &Reply::Done,
+        );
+        create(&mut log, 2, 3, SockType::Stream);
+        let connected = Reply::Connected {
+            local: cli.clone(),
+            peer: srv.clone(),
+        };
+        log.record(
+            2,
+            at(2),
+            &sock(2, 3, SocketCall::Connect(srv.clone())),
+            &connected,
+        );
+        assert_eq!(
+            log.arrival(1, SocketHandle(3), Arrival::Incoming),
+            Drawn::New(5)
+        );
+        assert!(
+            log.events[5].label.contains("(1 waiting)"),
+            "{}",
+            log.events[5].label
+        );
+        let accepted = Reply::Accepted {
+            sock: SocketHandle(4),
+            local: srv.clone(),
+            peer: cli.clone(),
+        };
+        log.record(1, at(4), &sock(1, 3, SocketCall::Accept), &accepted);
+        log.record(
+            1,
+            at(5),
+            &sock(1, 4, SocketCall::SendAll(b"hello ".to_vec())),
+            &Reply::Sent(6),
+        );
+        assert_eq!(
+            log.arrival(2, SocketHandle(3), Arrival::Bytes(b"hello ".to_vec())),
+            Drawn::New(8)
+        );
+        log.record(1, at(6), &sock(1, 4, SocketCall::Close), &Reply::Done);
+        log.forget_proc(1);
+        assert_eq!(
+            log.arrival(2, SocketHandle(3), Arrival::Bytes(b"world".to_vec())),
+            Drawn::New(10),
+            "the close row came between"
+        );
+        assert_eq!(
+            log.arrival(2, SocketHandle(3), Arrival::Bytes(b"!".to_vec())),
+            Drawn::Grew(10)
+        );
+        let grown = &log.events[10];
+        assert_eq!(grown.data.as_deref(), Some(&b"world!"[..]));
+        assert!(
+            grown.label.starts_with("⇣ arrived 6 B b'world!'"),
+            "{}",
+            grown.label
+        );
+        assert_eq!(
+            (grown.from, grown.to, grown.line),
+            (Lane::Proc(1), Some(Lane::Proc(2)), 0)
+        );
+        // The server has closed and ended; its FIN still comes from its lane.
+        log.arrival(2, SocketHandle(3), Arrival::PeerClosed);
+        assert_eq!(log.events[11].from, Lane::Proc(1));
+        log.record(
+            2,
+            at(4),
+            &sock(2, 3, SocketCall::Recv { max: 1024 }),
+            &Reply::Data(b"hello world!".to_vec()),
+        );
+        log.record(
+            2,
+            at(4),
+            &sock(2, 3, SocketCall::Recv { max: 1024 }),
+            &Reply::Data(vec![]),
+        );
+        assert_eq!(
+            kinds(&log),
+            [
+                "socket",
+                "bind",
+                "listen",
+                "socket",
+                "connect",
+                "incoming",
+                "accept",
+                "send",
+                "arrived",
+                "close",
+                "arrived",
+                "peer-closed",
+                "recv",
+                "eof"
+            ]
+        );
+        // A listener of a script that ended takes no more arrows.
+        assert_eq!(log.lane_at(&srv, false, true), Lane::Outside);
+    }
+
+    #[test]
+    fn datagram_arrivals_keep_boundaries_and_name_unknown_senders() {
+        let mut log = WireLog::new(true);
+        let srv = Addr::new("0.0.0.0", 9999);
+        create(&mut log, 1, 3, SockType::Dgram);
+        log.record(
+            1,
+            at(2),
+            &sock(1, 3, SocketCall::Bind(srv.clone())),
+            &Reply::Bound { local: srv.clone() },
+        );
+        let from = Addr::new("127.0.0.1", 40000);
+        for _ in 0..2 {
+            let what = Arrival::Datagram {
+                from: from.clone(),
+                data: b"100".to_vec(),
+            };
+            log.arrival(1, SocketHandle(3), what);
+        }
+        assert_eq!(log.events.len(), 4, "two datagrams are two rows");
+        let e = &log.events[3];
+        assert_eq!((e.kind, e.to), (Kind::Arrived, None));
+        assert!(
+            e.label.contains("到达 3 B b'100' · from 127.0.0.1:40000"),
+            "{}",
+            e.label
+        );
+        // A reply to the server's address comes from the server's lane.
+        create(&mut log, 2, 3, SockType::Dgram);
+        let what = Arrival::Datagram {
+            from: Addr::new("127.0.0.1", 9999),
+            data: b"ok".to_vec(),
+        };
+        log.arrival(2, SocketHandle(3), what);
+        let e = log.events.last().unwrap();
+        assert_eq!((e.from, e.to), (Lane::Proc(1), Some(Lane::Proc(2))));
+        let reset = OsError {
+            errno: 104,
+            message: "Connection reset by peer".into(),
+        };
+        log.arrival(2, SocketHandle(3), Arrival::Error(reset));
+        let e = log.events.last().unwrap();
+        assert_eq!(e.kind, Kind::NetError);
+        assert!(e.label.contains("[Errno 104]"), "{}", e.label);
     }
 }

@@ -130,15 +130,26 @@ impl WireView {
         }
         let label = el("span", "label");
         label.set_text_content(Some(&ev.label));
-        let line = el("span", "line");
-        line.set_text_content(Some(&format!(":{}", ev.line)));
         append(&body, &label);
-        append(&body, &line);
+        // What the network did by itself has no line of the script.
+        if ev.line > 0 {
+            let line = el("span", "line");
+            line.set_text_content(Some(&format!(":{}", ev.line)));
+            append(&body, &line);
+        }
         append(&row, &body);
         append(&self.rows, &row);
         // Follow the conversation as it grows.
         let d = html(&self.diagram);
         d.set_scroll_top(d.scroll_height());
+    }
+
+    /// Redraw the label of row `index` (an arrival row that grew).
+    pub fn update(&self, index: usize, ev: &Event) {
+        let selector = format!(".msg[data-index=\"{index}\"] .label");
+        if let Ok(Some(label)) = self.rows.query_selector(&selector) {
+            label.set_text_content(Some(&ev.label));
+        }
     }
 
     /// Show a message's bytes as hex and as text in the chosen encoding.

@@ -14,6 +14,7 @@ use crate::value::{
 use crate::vm::Vm;
 
 pub const METHODS: NativeTable = &[
+    ("__init__", dict_init),
     ("get", dict_get),
     ("setdefault", dict_setdefault),
     ("pop", dict_pop),
@@ -122,6 +123,11 @@ pub fn dict_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         d.set_str(&k, v);
     }
     Ok(Value::dict(d))
+}
+
+/// `dict.__init__(self, [other], **kwargs)`, for subclasses: adds the pairs, as `update`.
+fn dict_init(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    dict_update(vm, args)
 }
 
 /// `dict.update([other], **kwargs)`.

@@ -11,6 +11,7 @@ use crate::value::{RangeObj, Value};
 use crate::vm::Vm;
 
 pub const LIST_METHODS: NativeTable = &[
+    ("__init__", list_init),
     ("append", list_append),
     ("extend", list_extend),
     ("insert", list_insert),
@@ -67,6 +68,22 @@ pub fn list_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         None => Ok(Value::list(Vec::new())),
         Some(v) => Ok(Value::list(vm.iterate(v)?)),
     }
+}
+
+/// `list.__init__(self, iterable=())`, for subclasses (`super().__init__(items)`): the
+/// list becomes the iterable's items.
+fn list_init(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let l = this_list(&mut args, "__init__")?;
+    if !args.kw.is_empty() {
+        return Err(type_error("list() takes no keyword arguments"));
+    }
+    let a = pos_args(args, "list", 0, 1)?;
+    let items = match a.first() {
+        Some(v) => vm.iterate(v)?,
+        None => Vec::new(),
+    };
+    *l.borrow_mut() = items;
+    Ok(Value::None)
 }
 
 /// `tuple(iterable=())`.

@@ -11,6 +11,7 @@ use crate::value::{Set, Value};
 use crate::vm::Vm;
 
 pub const SET_METHODS: NativeTable = &[
+    ("__init__", set_init),
     ("add", set_add),
     ("discard", set_discard),
     ("remove", set_remove),
@@ -350,6 +351,14 @@ fn update_with(
     reorder_like_cpython(&mut cur);
     *s.borrow_mut() = cur;
     Ok(Value::None)
+}
+
+/// `set.__init__(self, iterable=())`, for subclasses: the set becomes the iterable's.
+fn set_init(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
+    let s = this_mut(&mut args, "__init__")?;
+    *s.borrow_mut() = Set::new();
+    args.pos.insert(0, Value::Set(s));
+    update_with(vm, args, "update", union)
 }
 
 /// `set.update(*others)`.
