@@ -76,6 +76,18 @@ async fn click(b: &Browser, selector: &str) -> Result<()> {
     Ok(())
 }
 
+/// Click a wire row: scrolled to the middle of the diagram first, since the newest rows keep
+/// the view at the bottom and the sticky lane header can cover an older one.
+async fn click_row(b: &Browser, kind: &str) -> Result<()> {
+    let selector = format!(".wire .msg[data-kind=\"{kind}\"]");
+    b.eval(&format!(
+        "(() => {{ document.querySelector('{selector}').scrollIntoView({{ block: 'center' }}); \
+         return true; }})()"
+    ))
+    .await?;
+    click(b, &selector).await
+}
+
 /// Lesson 01: Run all; the client's sample input goes through the server and back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lesson_01_tcp_echo_runs_by_clicking() -> Result<()> {
@@ -123,8 +135,13 @@ async fn lesson_01_tcp_echo_runs_by_clicking() -> Result<()> {
     ensure!(count(&kinds, "recv") == 4, "{kinds:?}");
     ensure!(count(&kinds, "eof") == 1, "{kinds:?}");
     ensure!(count(&kinds, "error") == 0, "{kinds:?}");
+    // What the network did by itself: each of the four messages arrived, then was read; the
+    // client's close reached the server as a FIN before its last recv saw b''.
+    ensure!(count(&kinds, "arrived") == 4, "{kinds:?}");
+    ensure!(count(&kinds, "incoming") == 1, "{kinds:?}");
+    ensure!(count(&kinds, "peer-closed") == 1, "{kinds:?}");
     // A message opens as hex and text.
-    click(&b, ".wire .msg[data-kind=\"recv\"]").await?;
+    click_row(&b, "recv").await?;
     let hex = b
         .eval("document.querySelector('.detail .hex').textContent")
         .await?;
@@ -433,7 +450,7 @@ async fn data_and_eof_show_when_they_arrive_not_when_read() -> Result<()> {
             "{kind} row: {class}"
         );
     }
-    click(&b, ".wire .msg[data-kind=\"arrived\"]").await?;
+    click_row(&b, "arrived").await?;
     let hex = b
         .eval("document.querySelector('.detail .hex').textContent")
         .await?;
