@@ -218,6 +218,15 @@ impl WireLog {
             .map_or(Lane::Outside, |(key, _)| Lane::Proc(key.0))
     }
 
+    /// The lane of the UDP socket a datagram came from, even if it closed since it sent.
+    fn datagram_sender(&self, from: &Addr) -> Lane {
+        self.socks
+            .iter()
+            .filter(|(_, s)| s.udp && s.local.as_ref().is_some_and(|l| addr_matches(l, from)))
+            .min_by_key(|(_, s)| s.closed)
+            .map_or(Lane::Outside, |(key, _)| Lane::Proc(key.0))
+    }
+
     /// A script ended: its sockets are closed (the relay closes them).
     pub fn forget_proc(&mut self, proc: ProcId) {
         for (_, s) in self.socks.iter_mut().filter(|(key, _)| key.0 == proc) {
@@ -281,7 +290,7 @@ impl WireLog {
             }
             Arrival::Datagram { from, data } => {
                 let label = arrived_label(zh, data.len(), &data, Some(&from));
-                match self.lane_at(&from, true, false) {
+                match self.datagram_sender(&from) {
                     // The page cannot tell an unbound client's port from a stranger's: no
                     // guessed lane, the label names the address.
                     Lane::Outside => Event {
@@ -569,16 +578,17 @@ impl WireLog {
     }
 }
 
-/// "⇣ arrived 5 B b'hello' · not read yet" (from an address for a datagram).
+/// "⇣ arrived 5 B b'hello' · not read yet" (a datagram: "· from ADDR" instead).
 fn arrived_label(zh: bool, total: usize, data: &[u8], from: Option<&Addr>) -> String {
-    let from = from.map(|a| format!(" · from {a}")).unwrap_or_default();
-    let (word, tail) = if zh {
-        ("到达", "在缓冲区,尚未读取")
-    } else {
-        ("arrived", "in the buffer, not read yet")
+    // Short, so the row shows it whole; the hint above the diagram says what it means.
+    let tail = match (from, zh) {
+        (Some(a), _) => format!("from {a}"),
+        (None, true) => "尚未读取".to_string(),
+        (None, false) => "not read yet".to_string(),
     };
+    let word = if zh { "到达" } else { "arrived" };
     format!(
-        "⇣ {word} {} {}{from} · {tail}",
+        "⇣ {word} {} {} · {tail}",
         byte_count(total),
         preview(data, 24)
     )
@@ -935,6 +945,14 @@ mod tests {
         log.arrival(2, SocketHandle(3), what);
         let e = log.events.last().unwrap();
         assert_eq!((e.from, e.to), (Lane::Proc(1), Some(Lane::Proc(2))));
+        // Still from the server's lane when the server closed right after sending.
+        log.record(1, at(5), &sock(1, 3, SocketCall::Close), &Reply::Done);
+        let what = Arrival::Datagram {
+            from: Addr::new("127.0.0.1", 9999),
+            data: b"ok".to_vec(),
+        };
+        log.arrival(2, SocketHandle(3), what);
+        assert_eq!(log.events.last().unwrap().from, Lane::Proc(1));
         let reset = OsError {
             errno: 104,
             message: "Connection reset by peer".into(),
