@@ -344,6 +344,11 @@ impl Vm<'_> {
             }
             Instr::DictUpdate(d) => {
                 let v = pop!();
+                // A dict subclass unpacks as its dict.
+                let v = match v.base_value() {
+                    Some(b @ Value::Dict(_)) => b.clone(),
+                    _ => v,
+                };
                 let pairs = match &v {
                     Value::Dict(src) => src
                         .borrow()
@@ -471,6 +476,10 @@ impl Vm<'_> {
                 };
                 let mut kw = Vec::new();
                 if let Some(k) = kwargs {
+                    let k = match k.base_value() {
+                        Some(b @ Value::Dict(_)) => b.clone(),
+                        _ => k,
+                    };
                     match k {
                         Value::Dict(d) => {
                             for (k, v) in d.borrow().items() {

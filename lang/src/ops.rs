@@ -12,16 +12,18 @@ use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::exc::{attribute_error, index_error, new_exc, type_error, value_error, PyErr, PyResult};
 use crate::types::types;
 use crate::value::{
-    values_equal, BoundMethod, Dict, DictPart, IterState, Key, RangeObj, Set, SliceObj, Value,
+    slow_hash, values_equal, BoundMethod, Dict, DictPart, IterState, Key, RangeObj, Set, SliceObj,
+    Value,
 };
 use crate::vm::Vm;
 
 /// Does class `c` define `name` in Python (not inherited from a builtin type)?
 fn overrides(v: &Value, name: &str) -> bool {
     match v {
-        Value::Instance(i) => {
-            !matches!(i.class.lookup(name), Some(Value::Native(_)) | Some(Value::None) | None)
-        }
+        Value::Instance(i) => !matches!(
+            i.class.lookup(name),
+            Some(Value::Native(_)) | Some(Value::None) | None
+        ),
         _ => false,
     }
 }
@@ -896,6 +898,9 @@ impl Vm<'_> {
     /// it in a particular dict, map it to the stored equal key with [`Vm::dict_key`] or
     /// [`Vm::canon_key`].
     pub fn hash_key(&mut self, v: Value) -> PyResult<Key> {
+        if let Value::Str(_) | Value::Int(_) = v {
+            return Ok(Key(v));
+        }
         // A str or int subclass is the same key as its value, unless it hashes its way.
         let v = match base_unless(&v, &["__hash__", "__eq__"]) {
             Some(Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::ByteArray(_)) => {
@@ -905,8 +910,9 @@ impl Vm<'_> {
             None => v,
         };
         if matches!(v, Value::Instance(_) | Value::Tuple(_)) && needs_vm_key(&v) {
-            let h = self.py_hash(&v)?;
-            return Ok(Key(v, Some(h)));
+            // Records the Python hash on the instances (see `value::slow_hash`).
+            self.py_hash(&v)?;
+            return Ok(Key(v));
         }
         Key::new(v).map_err(|u| unhashable(&u.0))
     }
@@ -932,28 +938,18 @@ impl Vm<'_> {
                         Value::Long(b) => crate::builtins::functions::hash_bigint(&b),
                         _ => return Err(type_error("__hash__ method should return an integer")),
                     };
-                    Ok(if h == -1 { -2 } else { h })
+                    let h = if h == -1 { -2 } else { h };
+                    i.py_hash.set(Some(h));
+                    Ok(h)
                 }
                 _ => Ok(crate::builtins::functions::cpython_hash(v)),
             },
             Value::Tuple(items) if needs_vm_key(v) => {
-                // CPython's xxHash-based tuple hash over the items' Python hashes.
-                const P1: u64 = 11400714785074694791;
-                const P2: u64 = 14029467366897019727;
-                const P5: u64 = 2870177450012600261;
-                let mut acc = P5;
+                let mut hashes = Vec::with_capacity(items.len());
                 for it in items.iter() {
-                    let lane = self.py_hash(it)? as u64;
-                    acc = acc.wrapping_add(lane.wrapping_mul(P2));
-                    acc = acc.rotate_left(31);
-                    acc = acc.wrapping_mul(P1);
+                    hashes.push(self.py_hash(it)?);
                 }
-                acc = acc.wrapping_add((items.len() as u64) ^ (P5 ^ 3527539));
-                Ok(if acc as i64 == -1 {
-                    1546275796
-                } else {
-                    acc as i64
-                })
+                Ok(crate::value::tuple_hash(hashes.into_iter(), items.len()))
             }
             _ => {
                 let k = Key::new(v.clone()).map_err(|u| unhashable(&u.0))?;
@@ -976,7 +972,7 @@ impl Vm<'_> {
     /// The key to look `v` up in (or insert it into) the dict `d`.
     pub fn dict_key(&mut self, d: &RefCell<Dict>, v: Value) -> PyResult<Key> {
         let k = self.hash_key(v)?;
-        if k.1.is_none() {
+        if slow_hash(&k.0).is_none() {
             return Ok(k);
         }
         // The candidates are copied out so that `__eq__` may use the dict.
@@ -987,7 +983,7 @@ impl Vm<'_> {
     /// [`Vm::dict_key`] for a set.
     pub fn set_key(&mut self, s: &RefCell<Set>, v: Value) -> PyResult<Key> {
         let k = self.hash_key(v)?;
-        if k.1.is_none() {
+        if slow_hash(&k.0).is_none() {
             return Ok(k);
         }
         let cands = s.borrow().items.candidates(&k);
@@ -996,7 +992,7 @@ impl Vm<'_> {
 
     /// [`Vm::dict_key`] for a key already made, into a dict not shared with Python code.
     pub fn local_key(&mut self, d: &Dict, k: Key) -> PyResult<Key> {
-        if k.1.is_none() {
+        if slow_hash(&k.0).is_none() {
             return Ok(k);
         }
         self.canon_key(d.candidates(&k), k)
@@ -2191,6 +2187,14 @@ impl Vm<'_> {
 
     pub fn repr(&mut self, v: &Value) -> PyResult<String> {
         if let Some(b) = base_unless(v, &["__repr__"]) {
+            // A set subclass shows its class: `St({1, 2})`, `St()`.
+            if let Value::Set(_) | Value::FrozenSet(_) = &b {
+                let name = v.type_name();
+                if self.len(&b)? == 0 {
+                    return Ok(format!("{name}()"));
+                }
+                return Ok(format!("{name}({})", self.repr(&b)?));
+            }
             return self.repr(&b);
         }
         Ok(match v {
@@ -2363,6 +2367,9 @@ impl Vm<'_> {
     /// `str(v)`.
     pub fn str(&mut self, v: &Value) -> PyResult<String> {
         if let Some(b) = base_unless(v, &["__str__", "__repr__"]) {
+            if let Value::Set(_) | Value::FrozenSet(_) = &b {
+                return self.repr(v);
+            }
             return self.str(&b);
         }
         match v {
@@ -2432,7 +2439,11 @@ impl Vm<'_> {
     /// `format(v, spec)`.
     pub fn format(&mut self, v: &Value, spec: &str) -> PyResult<String> {
         if let Some(b) = base_unless(v, &["__format__"]) {
-            // str, int, float format their value; containers go through str().
+            // str, int, float format their value (an empty spec is `str()`, which may be
+            // the class's own); containers go through str().
+            if spec.is_empty() {
+                return self.str(v);
+            }
             if matches!(
                 b,
                 Value::Str(_) | Value::Int(_) | Value::Long(_) | Value::Float(_)

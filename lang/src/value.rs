@@ -318,12 +318,12 @@ impl Value {
 /// A dict or set key: a value with Python's hash and `==` for hashable builtin values.
 /// Construct with [`Key::new`], which rejects unhashable values, or the VM's `hash_key`.
 ///
-/// The second field is set for keys whose `==` needs the VM (an instance with a Python
-/// `__eq__`/`__hash__`, or a tuple holding one): it is their Python hash. Such keys are
-/// equal here only when they hold the same objects; the VM first maps an equal key to the
-/// stored one (`Vm::canon_key`, through [`Dict::candidates`]), then the lookup is exact.
+/// Keys whose `==` needs the VM (an instance with a Python `__eq__`/`__hash__`, or a
+/// tuple holding one) are equal here only when they hold the same objects; the VM first
+/// maps an equal key to the stored one (`Vm::canon_key`, through [`Dict::candidates`]
+/// and their Python hash, see [`slow_hash`]), then the lookup is exact.
 #[derive(Clone, Debug)]
-pub struct Key(pub Value, pub Option<i64>);
+pub struct Key(pub Value);
 
 /// Why a value cannot be a key: the type name for `unhashable type: 'list'`.
 #[derive(Debug)]
@@ -332,13 +332,54 @@ pub struct Unhashable(pub String);
 impl Key {
     pub fn new(v: Value) -> Result<Key, Unhashable> {
         // An IntEnum member is the same key as its int (`{AF_INET: x}[2]`).
-        let v = v.unenum();
+        let v = match v {
+            Value::Instance(_) => v.unenum(),
+            _ => v,
+        };
         check_hashable(&v)?;
-        Ok(Key(v, None))
+        Ok(Key(v))
     }
     /// A key for a value known to be hashable without the VM (a str, an int).
     pub fn plain(v: Value) -> Key {
-        Key(v, None)
+        Key(v)
+    }
+}
+
+/// The Python hash of a key whose `==` needs the VM: the last result of its instances'
+/// Python `__hash__` (recorded by the VM when it made the key), combined as CPython
+/// hashes tuples. `None` for every other key (the common, fast case).
+pub fn slow_hash(v: &Value) -> Option<i64> {
+    match v {
+        Value::Instance(i) => i.py_hash.get(),
+        Value::Tuple(items) => {
+            if !items.iter().any(|x| slow_hash(x).is_some()) {
+                return None;
+            }
+            let hashes = items.iter().map(|x| {
+                slow_hash(x).unwrap_or_else(|| crate::builtins::functions::cpython_hash(x))
+            });
+            Some(tuple_hash(hashes, items.len()))
+        }
+        _ => None,
+    }
+}
+
+/// CPython's xxHash-based tuple hash over the items' hashes.
+pub fn tuple_hash(hashes: impl Iterator<Item = i64>, len: usize) -> i64 {
+    const P1: u64 = 11400714785074694791;
+    const P2: u64 = 14029467366897019727;
+    const P5: u64 = 2870177450012600261;
+    let mut acc = P5;
+    for h in hashes {
+        acc = acc.wrapping_add((h as u64).wrapping_mul(P2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(P1);
+    }
+    acc = acc.wrapping_add((len as u64) ^ (P5 ^ 3527539));
+    if acc as i64 == -1 {
+        1546275796
+    } else {
+        acc as i64
     }
 }
 
@@ -484,10 +525,7 @@ impl PartialEq for Key {
 impl Eq for Key {}
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        match self.1 {
-            Some(h) => state.write_u64(h as u64),
-            None => hash_value(&self.0, state),
-        }
+        hash_value(&self.0, state)
     }
 }
 
@@ -593,7 +631,10 @@ impl Dict {
     /// The stored keys that may equal `k` by a Python `__eq__` (same Python hash); empty
     /// for builtin keys.
     pub fn candidates(&self, k: &Key) -> Vec<Key> {
-        match k.1 {
+        if self.slow.is_empty() {
+            return Vec::new();
+        }
+        match slow_hash(&k.0) {
             Some(h) => self.slow.get(&h).cloned().unwrap_or_default(),
             None => Vec::new(),
         }
@@ -603,7 +644,10 @@ impl Dict {
         !self.slow.is_empty()
     }
     fn forget_slow(&mut self, k: &Key) {
-        if let Some(h) = k.1 {
+        if self.slow.is_empty() {
+            return;
+        }
+        if let Some(h) = slow_hash(&k.0) {
             if let Some(v) = self.slow.get_mut(&h) {
                 v.retain(|x| x != k);
                 if v.is_empty() {
@@ -624,7 +668,7 @@ impl Dict {
             return;
         }
         self.keys_version = next_version();
-        if let Some(h) = k.1 {
+        if let Some(h) = slow_hash(&k.0) {
             self.slow.entry(h).or_default().push(k.clone());
         }
         self.index.insert(k.clone(), self.entries.len());
@@ -995,6 +1039,8 @@ pub struct Instance {
     pub class: Rc<Class>,
     pub dict: RefCell<AttrMap>,
     pub payload: Payload,
+    /// The last result of the class's Python `__hash__` (see [`slow_hash`]).
+    pub py_hash: Cell<Option<i64>>,
 }
 
 impl Instance {
@@ -1003,6 +1049,7 @@ impl Instance {
             class,
             dict: RefCell::new(AttrMap::default()),
             payload,
+            py_hash: Cell::new(None),
         }
     }
     /// The native state of a native object, if it is a `T`.

@@ -943,6 +943,12 @@ fn is_number(v: &Value) -> bool {
 fn divmod(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [a, b] = to_array::<2>(clinic_args(args, "divmod", 2, 2)?);
     let (a, b) = (a.expect("required"), b.expect("required"));
+    // Subclasses of int and float divide as their values.
+    let unwrap = |v: Value| match v.base_value() {
+        Some(Value::Int(_) | Value::Long(_) | Value::Float(_)) => v.unenum(),
+        _ => v,
+    };
+    let (a, b) = (unwrap(a), unwrap(b));
     if !is_number(&a) || !is_number(&b) {
         for (obj, name, other) in [(&a, "__divmod__", &b), (&b, "__rdivmod__", &a)] {
             if let Value::Instance(i) = obj {
@@ -1025,6 +1031,10 @@ fn pow(vm: &mut Vm, args: Args) -> PyResult<Value> {
 fn round(vm: &mut Vm, args: Args) -> PyResult<Value> {
     let [x, nd] = args.bind("round", ["number", "ndigits"], 1)?;
     let x = x.expect("required");
+    let x = match x.base_value() {
+        Some(Value::Int(_) | Value::Long(_) | Value::Float(_)) => x.unenum(),
+        _ => x,
+    };
     match &x {
         Value::Float(f) => crate::builtins::number::round_float(*f, nd.as_ref()),
         Value::Int(_) | Value::Bool(_) | Value::Long(_) => {

@@ -418,13 +418,13 @@ fn list_clear(_vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 
 /// `len()` through the method (`list.__len__`, `tuple.__len__`).
 fn seq_len(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let this = args.this();
+    let this = args.this().unenum();
     Ok(Value::Int(vm.len(&this)? as i64))
 }
 
 /// `seq[i]` through the method (for subclasses calling `super().__getitem__`).
 fn seq_getitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let this = args.this();
+    let this = args.this().unenum();
     let a = pos_args(args, "__getitem__", 1, 1)?;
     vm.getitem(&this, &a[0])
 }
@@ -448,7 +448,7 @@ fn list_delitem(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
 
 /// `x in seq` through the method.
 fn seq_contains(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
-    let this = args.this();
+    let this = args.this().unenum();
     let a = pos_args(args, "__contains__", 1, 1)?;
     Ok(Value::Bool(vm.contains(&this, &a[0])?))
 }

@@ -804,13 +804,14 @@ fn str_join(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
         if i > 0 {
             out.push_str(sep);
         }
-        match v {
+        match v.base_value().unwrap_or(v) {
             Value::Str(s) => out.push_str(s.as_str()),
-            other => {
+            _ => {
+                let other = v;
                 return Err(type_error(format!(
                     "sequence item {i}: expected str instance, {} found",
                     other.type_name()
-                )))
+                )));
             }
         }
     }
