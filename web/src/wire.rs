@@ -194,15 +194,20 @@ impl WireLog {
         let (Some(local), Some(peer)) = (&info.local, &info.peer) else {
             return Lane::Outside;
         };
-        self.socks
+        let accepted = self
+            .socks
             .iter()
-            .find(|(key, other)| {
+            .filter(|(key, other)| {
                 **key != me
                     && !other.udp
                     && other.local.as_ref().is_some_and(|l| same_addr(l, peer))
                     && other.peer.as_ref().is_some_and(|p| same_addr(p, local))
             })
-            .map_or(Lane::Outside, |(key, _)| Lane::Proc(key.0))
+            // An open socket before a closed one that had the same addresses.
+            .min_by_key(|(_, other)| other.closed)
+            .map(|(key, _)| Lane::Proc(key.0));
+        // Not accepted yet: the connection waits in the queue of the listener at `peer`.
+        accepted.unwrap_or_else(|| self.lane_at(peer, false, true))
     }
 
     /// The lane of a listening TCP socket or bound UDP socket at `dest`.
@@ -324,9 +329,9 @@ impl WireLog {
             }
             Arrival::PeerClosed => {
                 let label = if zh {
-                    "⇣ FIN · 对端已关闭发送方向,读完缓冲区后 recv 返回 b''"
+                    "⇣ FIN · 对端关闭了发送方向"
                 } else {
-                    "⇣ FIN · the peer closed; recv returns b'' once the buffer is read"
+                    "⇣ FIN · the peer closed its sending side"
                 };
                 arrow(Kind::PeerClosed, peer, label.to_string(), None)
             }
@@ -828,6 +833,17 @@ mod tests {
             log.arrival(1, SocketHandle(3), Arrival::Incoming),
             Drawn::New(5)
         );
+        // Sent before the server accepted: still to the server's lane (its listen queue).
+        let e = log
+            .record(
+                2,
+                at(3),
+                &sock(2, 3, SocketCall::Send(b"early".to_vec())),
+                &Reply::Sent(5),
+            )
+            .unwrap();
+        assert_eq!(e.to, Some(Lane::Proc(1)));
+        log.events.pop(); // keep the row numbers below
         assert!(
             log.events[5].label.contains("(1 waiting)"),
             "{}",
