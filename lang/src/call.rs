@@ -73,27 +73,56 @@ impl Vm<'_> {
         }
         // A user class (or an exception class): create, then __init__.
         let value_base = value_base(&c);
-        let inst = match &value_base {
-            Some(base) => match self.new_base_value(base, &args) {
-                Ok(v) => Value::Instance(Rc::new(Instance::new(
-                    c.clone(),
-                    Payload::Native(Box::new(BaseValue(v))),
-                ))),
+        let py_new = match c.lookup("__new__") {
+            Some(Value::Native(_)) | None => None,
+            Some(Value::Instance(d)) if Rc::ptr_eq(&d.class, &types().staticmethod) => {
+                d.get_attr("__func__")
+            }
+            Some(f) => Some(f),
+        };
+        let inst = if let Some(f) = py_new {
+            // A Python `__new__` (run as a nested call): `__init__` follows only when it
+            // returns an instance of the class.
+            let mut pos = Vec::with_capacity(args.pos.len() + 1);
+            pos.push(Value::Class(c.clone()));
+            pos.extend(args.pos.iter().cloned());
+            let made = match self.call_args(
+                &f,
+                Args {
+                    pos,
+                    kw: args.kw.clone(),
+                },
+            ) {
+                Ok(v) => v,
                 Err(e) => return Flow::Raise(e, false),
-            },
-            None => {
-                let mut pos = Vec::with_capacity(args.pos.len() + 1);
-                pos.push(Value::Class(c.clone()));
-                pos.extend(args.pos.iter().cloned());
-                match new(
-                    self,
-                    Args {
-                        pos,
-                        kw: args.kw.clone(),
-                    },
-                ) {
-                    Ok(v) => v,
+            };
+            if !types().class_of(&made).is_subclass(&c) {
+                return Flow::Push(made);
+            }
+            made
+        } else {
+            match &value_base {
+                Some(base) => match self.new_base_value(base, &args) {
+                    Ok(v) => Value::Instance(Rc::new(Instance::new(
+                        c.clone(),
+                        Payload::Native(Box::new(BaseValue(v))),
+                    ))),
                     Err(e) => return Flow::Raise(e, false),
+                },
+                None => {
+                    let mut pos = Vec::with_capacity(args.pos.len() + 1);
+                    pos.push(Value::Class(c.clone()));
+                    pos.extend(args.pos.iter().cloned());
+                    match new(
+                        self,
+                        Args {
+                            pos,
+                            kw: args.kw.clone(),
+                        },
+                    ) {
+                        Ok(v) => v,
+                        Err(e) => return Flow::Raise(e, false),
+                    }
                 }
             }
         };
@@ -123,7 +152,8 @@ impl Vm<'_> {
                     if !args.pos.is_empty() || !args.kw.is_empty() {
                         // object.__init__ with arguments and no __init__ of the class's own.
                         // (An immutable builtin base took the arguments in its `__new__`.)
-                        let has_new = c.lookup("__new__").is_some() || value_base.is_some();
+                        let has_new = !matches!(c.lookup("__new__"), Some(Value::Native(_)) | None)
+                            || value_base.is_some();
                         if !has_new {
                             return Flow::Raise(
                                 type_error(format!("{}() takes no arguments", c.name)),
@@ -156,7 +186,7 @@ impl Vm<'_> {
     /// The builtin value an instance of a user subclass of `base` starts with: empty
     /// for the mutable types (their `__init__` fills it), the constructor's result for
     /// the immutable ones (`class S(str)`: `S("x")` wraps `str("x")`).
-    fn new_base_value(&mut self, base: &Rc<Class>, args: &Args) -> PyResult<Value> {
+    pub(crate) fn new_base_value(&mut self, base: &Rc<Class>, args: &Args) -> PyResult<Value> {
         let t = types();
         if Rc::ptr_eq(base, &t.list) {
             return Ok(Value::list(Vec::new()));

@@ -10,8 +10,11 @@ use crate::types::types;
 use crate::value::{ClassKind, ExcData, Instance, Payload, SliceObj, Value};
 use crate::vm::Vm;
 
-pub const OBJECT_METHODS: NativeTable =
-    &[("__init__", object_init), ("__setattr__", object_setattr)];
+pub const OBJECT_METHODS: NativeTable = &[
+    ("__init__", object_init),
+    ("__setattr__", object_setattr),
+    ("__new__", new_method),
+];
 pub const TYPE_METHODS: NativeTable = &[];
 pub const EXCEPTION_METHODS: NativeTable = &[
     ("__init__", exception_init),
@@ -46,6 +49,45 @@ pub fn object_new(_vm: &mut Vm, args: Args) -> PyResult<Value> {
         Payload::None
     };
     Ok(Value::Instance(Rc::new(Instance::new(cls, payload))))
+}
+
+/// `object.__new__(cls, ...)` as reached from a Python `__new__` (`super().__new__(cls)`,
+/// `tuple.__new__(cls, items)`): a new instance of `cls`, wrapping a builtin value made
+/// from the remaining arguments when `cls` derives from a builtin value type.
+pub fn new_method(vm: &mut Vm, args: Args) -> PyResult<Value> {
+    let Some(Value::Class(cls)) = args.pos.first().cloned() else {
+        return Err(type_error("object.__new__(X): X is not a type object"));
+    };
+    let Some(new) = cls.native_new() else {
+        return Err(type_error(format!(
+            "cannot create '{}' instances",
+            cls.name
+        )));
+    };
+    if cls.builtin {
+        return new(vm, args);
+    }
+    match crate::call::value_base(&cls) {
+        Some(base) => {
+            let rest = Args {
+                pos: args.pos[1..].to_vec(),
+                kw: args.kw,
+            };
+            let v = vm.new_base_value(&base, &rest)?;
+            Ok(Value::Instance(Rc::new(Instance::new(
+                cls,
+                Payload::Native(Box::new(crate::value::BaseValue(v))),
+            ))))
+        }
+        // `object.__new__(cls)`: the arguments are `__init__`'s.
+        None => new(
+            vm,
+            Args {
+                pos: vec![Value::Class(cls)],
+                kw: Vec::new(),
+            },
+        ),
+    }
 }
 
 /// `object.__init__`: accepts nothing more (the extra-arguments check is in the VM).

@@ -128,216 +128,134 @@ class deque:
         return 'deque(%r, maxlen=%d)' % (self._items, self._maxlen)
 
 
-class _MappingWrapper:
-    def __init__(self, *args, **kwargs):
-        self._d = {}
-        self.update(*args, **kwargs)
+# defaultdict, OrderedDict and Counter are dict subclasses, as CPython's are
+# (isinstance(d, dict), json.dumps, dict(d), ** unpacking all see a dict).
 
-    def update(self, *args, **kwargs):
-        if len(args) > 1:
-            raise TypeError('update expected at most 1 argument, got %d' % len(args))
-        if args:
-            other = args[0]
-            if isinstance(other, _MappingWrapper):
-                other = other._d
-            if isinstance(other, dict):
-                for k in other:
-                    self[k] = other[k]
-            else:
-                for k, v in other:
-                    self[k] = v
-        for k in kwargs:
-            self[k] = kwargs[k]
-
-    def __getitem__(self, key):
-        return self._d[key]
-
-    def __setitem__(self, key, value):
-        self._d[key] = value
-
-    def __delitem__(self, key):
-        del self._d[key]
-
-    def __contains__(self, key):
-        return key in self._d
-
-    def __iter__(self):
-        return iter(self._d)
-
-    def __len__(self):
-        return len(self._d)
-
-    def __bool__(self):
-        return len(self._d) > 0
-
-    def __eq__(self, other):
-        if isinstance(other, _MappingWrapper):
-            other = other._d
-        return self._d == other
-
-    def keys(self):
-        return self._d.keys()
-
-    def values(self):
-        return self._d.values()
-
-    def items(self):
-        return self._d.items()
-
-    def get(self, key, default=None):
-        return self._d.get(key, default)
-
-    def pop(self, key, *default):
-        return self._d.pop(key, *default)
-
-    def popitem(self):
-        return self._d.popitem()
-
-    def setdefault(self, key, default=None):
-        return self._d.setdefault(key, default)
-
-    def clear(self):
-        self._d.clear()
-
-    def copy(self):
-        c = type(self)()
-        c._d = dict(self._d)
-        return c
-
-
-class defaultdict(_MappingWrapper):
+class defaultdict(dict):
     def __init__(self, default_factory=None, *args, **kwargs):
         if default_factory is not None and not callable(default_factory):
             raise TypeError('first argument must be callable or None')
         self.default_factory = default_factory
-        _MappingWrapper.__init__(self, *args, **kwargs)
-
-    def __getitem__(self, key):
-        if key in self._d:
-            return self._d[key]
-        return self.__missing__(key)
+        dict.__init__(self, *args, **kwargs)
 
     def __missing__(self, key):
         if self.default_factory is None:
             raise KeyError(key)
         value = self.default_factory()
-        self._d[key] = value
+        self[key] = value
         return value
 
     def copy(self):
-        return defaultdict(self.default_factory, self._d)
+        return defaultdict(self.default_factory, self)
 
     def __repr__(self):
-        return 'defaultdict(%r, %r)' % (self.default_factory, self._d)
+        return 'defaultdict(%r, %r)' % (self.default_factory, dict(self))
 
 
-class OrderedDict(_MappingWrapper):
+class OrderedDict(dict):
     def move_to_end(self, key, last=True):
-        value = self._d.pop(key)
+        value = self.pop(key)
         if last:
-            self._d[key] = value
+            self[key] = value
         else:
-            rest = list(self._d.items())
-            self._d = {key: value}
+            rest = list(self.items())
+            self.clear()
+            self[key] = value
             for k, v in rest:
-                self._d[k] = v
+                self[k] = v
 
     def popitem(self, last=True):
-        if not self._d:
+        if not self:
             raise KeyError('dictionary is empty')
         if last:
-            return self._d.popitem()
-        key = next(iter(self._d))
-        return key, self._d.pop(key)
+            return dict.popitem(self)
+        key = next(iter(self))
+        return key, self.pop(key)
+
+    def copy(self):
+        return type(self)(self)
 
     def __repr__(self):
-        if not self._d:
-            return 'OrderedDict()'
-        return 'OrderedDict(%r)' % (list(self._d.items()),)
+        if not self:
+            return '%s()' % type(self).__name__
+        return '%s(%r)' % (type(self).__name__, list(self.items()))
 
 
-class Counter(_MappingWrapper):
+class Counter(dict):
     def __init__(self, iterable=None, **kwds):
-        self._d = {}
+        dict.__init__(self)
         self.update(iterable, **kwds)
-
-    def __getitem__(self, key):
-        return self._d.get(key, 0)
 
     def __missing__(self, key):
         return 0
 
     def total(self):
-        return sum(self._d.values())
+        return sum(self.values())
 
     def most_common(self, n=None):
-        items = sorted(self._d.items(), key=lambda kv: kv[1], reverse=True)
+        items = sorted(self.items(), key=lambda kv: kv[1], reverse=True)
         if n is None:
             return items
         return items[:n]
 
     def elements(self):
         out = []
-        for elem, count in self._d.items():
+        for elem, count in self.items():
             for _ in range(count):
                 out.append(elem)
         return iter(out)
 
     def update(self, iterable=None, **kwds):
         if iterable is not None:
-            if isinstance(iterable, _MappingWrapper):
-                iterable = iterable._d
             if isinstance(iterable, dict):
                 for elem, count in iterable.items():
-                    self._d[elem] = count + self._d.get(elem, 0)
+                    self[elem] = count + self.get(elem, 0)
             else:
                 for elem in iterable:
-                    self._d[elem] = self._d.get(elem, 0) + 1
+                    self[elem] = self.get(elem, 0) + 1
         if kwds:
             self.update(kwds)
 
     def subtract(self, iterable=None, **kwds):
         if iterable is not None:
-            if isinstance(iterable, _MappingWrapper):
-                iterable = iterable._d
             if isinstance(iterable, dict):
                 for elem, count in iterable.items():
-                    self._d[elem] = self._d.get(elem, 0) - count
+                    self[elem] = self.get(elem, 0) - count
             else:
                 for elem in iterable:
-                    self._d[elem] = self._d.get(elem, 0) - 1
+                    self[elem] = self.get(elem, 0) - 1
         if kwds:
             self.subtract(kwds)
 
     def copy(self):
-        return Counter(self._d)
+        return type(self)(self)
 
     def __add__(self, other):
         result = Counter()
-        for elem, count in self._d.items():
+        for elem, count in self.items():
             newcount = count + other[elem]
             if newcount > 0:
-                result._d[elem] = newcount
-        for elem, count in other._d.items():
-            if elem not in self._d and count > 0:
-                result._d[elem] = count
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count > 0:
+                result[elem] = count
         return result
 
     def __sub__(self, other):
         result = Counter()
-        for elem, count in self._d.items():
+        for elem, count in self.items():
             newcount = count - other[elem]
             if newcount > 0:
-                result._d[elem] = newcount
-        for elem, count in other._d.items():
-            if elem not in self._d and count < 0:
-                result._d[elem] = 0 - count
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count < 0:
+                result[elem] = 0 - count
         return result
 
     def __repr__(self):
-        if not self._d:
-            return 'Counter()'
-        return 'Counter({%s})' % ', '.join('%r: %r' % kv for kv in self.most_common())
+        if not self:
+            return '%s()' % type(self).__name__
+        return '%s({%s})' % (type(self).__name__, ', '.join('%r: %r' % kv for kv in self.most_common()))
 
 
 def namedtuple(typename, field_names, *, rename=False, defaults=None, module=None):
@@ -360,7 +278,7 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
         raise TypeError('Got more default values than field names')
     field_defaults = dict(zip(fields[len(fields) - len(defaults):], defaults))
 
-    def __init__(self, *args, **kwargs):
+    def __new__(_cls, *args, **kwargs):
         if len(args) > len(fields):
             raise TypeError(f'{typename}.__new__() takes {len(fields) + 1} positional arguments but {len(args) + 1} were given')
         values = list(args)
@@ -377,57 +295,34 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
                 raise TypeError(f"{typename}.__new__() missing {len(missing)} required positional arguments: {names}")
         if kwargs:
             raise TypeError(f"{typename}.__new__() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        self._values = tuple(values)
+        return tuple.__new__(_cls, values)
 
     def __repr__(self):
-        return typename + '(' + ', '.join(f'{n}={v!r}' for n, v in zip(fields, self._values)) + ')'
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self):
-        return len(fields)
-
-    def __getitem__(self, i):
-        return self._values[i]
-
-    def __getattr__(self, name):
-        if name in fields:
-            return self._values[fields.index(name)]
-        raise AttributeError(f"'{typename}' object has no attribute '{name}'")
-
-    def __eq__(self, other):
-        if hasattr(other, '_values'):
-            other = other._values
-        return self._values == other
-
-    def __ne__(self, other):
-        return not __eq__(self, other)
-
-    def __lt__(self, other):
-        return self._values < tuple(other)
-
-    def __hash__(self):
-        return hash(self._values)
+        return type(self).__name__ + '(' + ', '.join(f'{n}={v!r}' for n, v in zip(fields, self)) + ')'
 
     def _asdict(self):
-        return dict(zip(fields, self._values))
+        return dict(zip(fields, self))
 
     def _replace(self, **kwargs):
-        d = dict(zip(fields, self._values))
+        d = dict(zip(fields, self))
         for k in kwargs:
             if k not in d:
                 raise ValueError(f'Got unexpected field names: {list(kwargs)!r}')
             d[k] = kwargs[k]
-        return cls(**d)
+        return type(self)(**d)
 
     def _make(iterable):
         return cls(*iterable)
 
-    ns = {'__init__': __init__, '__repr__': __repr__, '__iter__': __iter__, '__len__': __len__,
-          '__getitem__': __getitem__, '__getattr__': __getattr__,
-          '__eq__': __eq__, '__ne__': __ne__, '__lt__': __lt__, '__hash__': __hash__,
+    def field(i):
+        return property(lambda self: self[i])
+
+    ns = {'__new__': __new__, '__repr__': __repr__, '__slots__': (),
           '_asdict': _asdict, '_replace': _replace, '_make': staticmethod(_make),
           '_fields': fields, '_field_defaults': field_defaults}
-    cls = type(typename, (), ns)
+    for i, name in enumerate(fields):
+        ns[name] = field(i)
+    # A real tuple subclass, as CPython's: isinstance(p, tuple), equal and hashed as
+    # its tuple, unpacked, indexed and sliced as one.
+    cls = type(typename, (tuple,), ns)
     return cls
