@@ -504,6 +504,80 @@ async fn data_and_eof_show_when_they_arrive_not_when_read() -> Result<()> {
     Ok(())
 }
 
+/// A reset pushed by the relay shows when it happens, while the client waits in input();
+/// the recv that raises it later is the client's own `error` row. The connection queued
+/// before accept shows as `incoming` on the server's lane.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_shows_when_it_arrives_and_again_where_it_raises() -> Result<()> {
+    let _serial = SERIAL.lock().await;
+    let relay = Relay::start(socklab_relay::Config::default()).await?;
+    let b = Browser::start().await?;
+    let server = "import socket, struct\nsrv = socket.socket()\nsrv.bind(('127.0.0.1', 24026))\n\
+                  srv.listen(1)\nconn, _ = srv.accept()\nconn.recv(1024)\n\
+                  conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))\n\
+                  conn.close()\n";
+    let client = "import socket\ns = socket.socket()\ns.connect(('127.0.0.1', 24026))\n\
+                  s.sendall(b'crash')\ninput()\ntry:\n    s.recv(1024)\n\
+                  except ConnectionResetError as e:\n    print('reset', e.errno)\ns.close()\n";
+    let hash = share_hash(&[("server.py", server), ("client.py", client)]);
+    b.client.goto(&relay.url(&format!("/{hash}"))).await?;
+    wait_relay(&b).await?;
+    click(&b, ".pane[data-file=\"server.py\"] .run").await?;
+    b.wait_for(
+        "the server to listen",
+        "document.querySelector('.wire .msg[data-kind=\"listen\"]') !== null",
+        WAIT,
+    )
+    .await?;
+    click(&b, ".pane[data-file=\"client.py\"] .run").await?;
+    b.wait_for(
+        "the reset on the diagram, the client still in input()",
+        &format!(
+            "{} && document.querySelector('.wire .msg[data-kind=\"net-error\"]') !== null \
+             && {}.dataset.state === 'waiting_input'",
+            exited("server.py"),
+            pane("client.py")
+        ),
+        WAIT,
+    )
+    .await?;
+    b.screenshot("reset-before-recv").await?;
+    let kinds = wire_kinds(&b).await?;
+    ensure!(count(&kinds, "incoming") == 1, "{kinds:?}");
+    ensure!(count(&kinds, "arrived") == 1, "{kinds:?}");
+    ensure!(
+        count(&kinds, "net-error") == 1 && count(&kinds, "error") == 0,
+        "{kinds:?}"
+    );
+    let reset = b
+        .eval("document.querySelector('.wire .msg[data-kind=\"net-error\"]').textContent")
+        .await?;
+    ensure!(
+        reset.as_str().unwrap_or_default().contains("[Errno 104]"),
+        "reset row: {reset}"
+    );
+    b.eval(&format!(
+        "(() => {{ {}.querySelector('.stdin').dispatchEvent(new KeyboardEvent('keydown', \
+         {{ key: 'Enter' }})); return true; }})()",
+        pane("client.py")
+    ))
+    .await?;
+    b.wait_for("the client to end", &exited("client.py"), WAIT)
+        .await?;
+    let out = console_text(&b, "client.py").await?;
+    ensure!(out.contains("reset 104"), "console: {out}");
+    let order = b
+        .eval(
+            "Array.from(document.querySelectorAll('.wire .msg')).map(e => e.dataset.kind)\
+             .filter(k => k === 'net-error' || k === 'error').join(' ')",
+        )
+        .await?;
+    ensure!(order == "net-error error", "rows: {order}");
+    b.close().await;
+    relay.stop().await;
+    Ok(())
+}
+
 /// A raw HTTP/1.0 GET, as a browser's first request would look on the wire.
 async fn http_get(addr: &str) -> Result<String> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
