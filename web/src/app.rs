@@ -1229,7 +1229,7 @@ impl App {
     }
 
     fn clear_wire(&mut self) {
-        self.wire.events.clear();
+        self.wire.clear_rows();
         self.view.clear();
     }
 

@@ -180,6 +180,12 @@ impl WireLog {
         self.growing = None;
     }
 
+    /// Forget the rows but not the sockets (the diagram's Clear button).
+    pub fn clear_rows(&mut self) {
+        self.events.clear();
+        self.growing = None;
+    }
+
     /// The address a socket listens on, once `listen` succeeded.
     pub fn listening_addr(&self, proc: ProcId, sock: SocketHandle) -> Option<Addr> {
         let info = self.socks.get(&(proc, sock))?;
@@ -277,7 +283,7 @@ impl WireLog {
         let event = match what {
             Arrival::Bytes(data) => {
                 if let Some((k, index, total)) = self.growing {
-                    if k == key {
+                    if k == key && index < self.events.len() {
                         let total = total + data.len();
                         self.growing = Some((k, index, total));
                         let e = &mut self.events[index];
@@ -923,6 +929,13 @@ mod tests {
         );
         // A listener of a script that ended takes no more arrows.
         assert_eq!(log.lane_at(&srv, false, true), Lane::Outside);
+        // More bytes after Clear start a new row (the grown one is gone).
+        log.arrival(2, SocketHandle(3), Arrival::Bytes(b"?".to_vec()));
+        log.clear_rows();
+        assert_eq!(
+            log.arrival(2, SocketHandle(3), Arrival::Bytes(b"?".to_vec())),
+            Drawn::New(0)
+        );
     }
 
     #[test]
