@@ -805,7 +805,7 @@ impl Vm<'_> {
             return self.contains(&c, item);
         }
         match container {
-            Value::Str(s) => match item {
+            Value::Str(s) => match item.base_value().unwrap_or(item) {
                 Value::Str(sub) => Ok(s.as_str().contains(sub.as_str())),
                 other => Err(type_error(format!(
                     "'in <string>' requires string as left operand, not {}",

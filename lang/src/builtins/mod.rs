@@ -218,7 +218,7 @@ pub fn arg_float(v: &Value) -> PyResult<f64> {
 
 /// A str argument: `fname() argument N must be str, not int`.
 pub fn arg_str(v: &Value, fname: &str, pos: usize) -> PyResult<Rc<crate::value::PyStr>> {
-    match v {
+    match v.base_value().unwrap_or(v) {
         Value::Str(s) => Ok(s.clone()),
         other => Err(type_error(format!(
             "{fname}() argument {pos} must be str, not {}",

@@ -77,6 +77,11 @@ pub(crate) fn float_to_int(f: f64) -> PyResult<Value> {
 pub fn int_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     args.this();
     let [x, base] = args.bind("int", ["*x", "base"], 0)?;
+    // `int(S("12"))`, `int(I(3))`: subclasses of str and int convert as their values.
+    let x = x.map(|v| match v.base_value() {
+        Some(Value::Str(_) | Value::Int(_) | Value::Long(_) | Value::Float(_)) => v.unenum(),
+        _ => v,
+    });
     let Some(x) = x else {
         if base.is_some() {
             return Err(type_error("int() missing string argument"));
@@ -153,6 +158,10 @@ pub fn float_new(vm: &mut Vm, mut args: Args) -> PyResult<Value> {
     let x = crate::builtins::str::clinic_args(args, "float", 0, 1)?
         .into_iter()
         .next();
+    let x = x.map(|v| match v.base_value() {
+        Some(Value::Str(_) | Value::Int(_) | Value::Long(_) | Value::Float(_)) => v.unenum(),
+        _ => v,
+    });
     let Some(x) = x else {
         return Ok(Value::Float(0.0));
     };

@@ -314,10 +314,14 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
     def _make(iterable):
         return cls(*iterable)
 
+    def __getnewargs__(self):
+        return tuple(self)
+
     def field(i):
         return property(lambda self: self[i])
 
     ns = {'__new__': __new__, '__repr__': __repr__, '__slots__': (),
+          '__getnewargs__': __getnewargs__,
           '_asdict': _asdict, '_replace': _replace, '_make': staticmethod(_make),
           '_fields': fields, '_field_defaults': field_defaults}
     for i, name in enumerate(fields):
