@@ -1212,3 +1212,66 @@ impl Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn instance_with_hash(h: Option<i64>) -> Value {
+        let t = crate::types::types();
+        let cls = crate::types::new_class(
+            "P",
+            "__main__",
+            vec![t.object.clone()],
+            ClassKind::Object,
+            None,
+            &[],
+            false,
+        );
+        let inst = Instance::new(cls, Payload::None);
+        inst.py_hash.set(h);
+        Value::Instance(Rc::new(inst))
+    }
+
+    #[test]
+    fn tuple_hash_is_cpythons() {
+        // hash((1, 2)) and hash(()) in CPython 3.11 (64-bit).
+        assert_eq!(tuple_hash([1, 2].into_iter(), 2), -3550055125485641917);
+        assert_eq!(tuple_hash(std::iter::empty(), 0), 5740354900026072187);
+    }
+
+    #[test]
+    fn slow_hash_only_for_python_hashed_keys() {
+        assert_eq!(slow_hash(&Value::str("a")), None);
+        assert_eq!(slow_hash(&Value::tuple(vec![Value::Int(1)])), None);
+        assert_eq!(slow_hash(&instance_with_hash(None)), None);
+        let p = instance_with_hash(Some(7));
+        assert_eq!(slow_hash(&p), Some(7));
+        // A tuple holding one hashes as CPython's tuple of those hashes.
+        let t = Value::tuple(vec![p, Value::Int(2)]);
+        assert_eq!(slow_hash(&t), Some(tuple_hash([7, 2].into_iter(), 2)));
+    }
+
+    #[test]
+    fn dict_tracks_candidates_by_python_hash() {
+        let mut d = Dict::new();
+        d.insert(Key::plain(Value::str("x")), Value::Int(0));
+        assert!(!d.has_slow_keys());
+        let a = instance_with_hash(Some(5));
+        let b = instance_with_hash(Some(5));
+        let c = instance_with_hash(Some(6));
+        d.insert(Key(a.clone()), Value::Int(1));
+        d.insert(Key(c.clone()), Value::Int(3));
+        // `b` is a different object with the same hash: `a` is its only candidate.
+        let cands = d.candidates(&Key(b.clone()));
+        assert_eq!(cands.len(), 1);
+        assert!(cands[0].0.is(&a));
+        assert!(d.candidates(&Key::plain(Value::str("x"))).is_empty());
+        // Without the VM's `__eq__`, keys are exact: `b` is not found.
+        assert!(d.get(&Key(b)).is_none());
+        assert!(d.remove(&Key(a)).is_some());
+        assert!(d.candidates(&Key(instance_with_hash(Some(5)))).is_empty());
+        assert_eq!(d.pop_last().map(|(k, _)| k.is(&c)), Some(true));
+        assert!(!d.has_slow_keys());
+    }
+}
