@@ -16,7 +16,7 @@ use web_sys::{Element, Event, HtmlAnchorElement, HtmlInputElement, KeyboardEvent
 use crate::dom::{append, el, html, labelled, set_attr, window, Dispatch, Listener};
 use crate::editor::Editor;
 use crate::i18n::{tr, Lang};
-use crate::net::{Net, NetEvent};
+use crate::net::{Net, NetEvent, NetOutput};
 use crate::share::{self, HashRequest, Script};
 use crate::wire::{Arrival, Drawn, Kind, Lane, ProcId, WireLog};
 use crate::wire_view::WireView;
@@ -872,16 +872,15 @@ impl App {
     fn drain_net(&mut self) {
         // Bounded: each round answers ops that exist; completions make at most new ticks.
         for _ in 0..64 {
-            // Arrivals first: data arriving is what completes a waiting recv.
-            for (proc, sock, what) in self.net.take_arrivals() {
-                self.draw_arrival(proc, sock, what);
-            }
-            let done = self.net.take_completions();
-            if done.is_empty() {
+            let output = self.net.take_output();
+            if output.is_empty() {
                 break;
             }
-            for (proc, id, reply) in done {
-                self.complete(proc, id, reply);
+            for out in output {
+                match out {
+                    NetOutput::Completed(proc, id, reply) => self.complete(proc, id, reply),
+                    NetOutput::Arrived(proc, sock, what) => self.draw_arrival(proc, sock, what),
+                }
             }
         }
     }

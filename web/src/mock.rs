@@ -9,8 +9,8 @@ use socklab_lang::host::{
 };
 use std::collections::{HashMap, VecDeque};
 
-use crate::net::Net;
-use crate::wire::ProcId;
+use crate::net::{Net, NetOutput};
+use crate::wire::{Arrival, ProcId};
 
 type Key = (ProcId, SocketHandle);
 
@@ -35,7 +35,9 @@ pub struct MockNet {
     next_port: u16,
     /// Ops that wait (accept, recv, recvfrom), in arrival order.
     waiting: Vec<(ProcId, OpId, SocketHandle, SocketCall)>,
-    done: Vec<(ProcId, OpId, Reply)>,
+    done: Vec<NetOutput>,
+    /// Arrivals the op being answered caused; they follow its completion.
+    arrived: Vec<NetOutput>,
 }
 
 fn err(errno: i32, message: &str) -> Reply {
@@ -151,6 +153,7 @@ impl MockNet {
                     .get_mut(&listener)?
                     .backlog
                     .push_back(server_side);
+                self.arrive(listener, Arrival::Incoming);
                 Reply::Connected { local, peer }
             }
             SocketCall::Accept => {
@@ -177,6 +180,7 @@ impl MockNet {
                     Some(p) => p.stream.extend(data),
                     None => return Some(err(errno::EPIPE, "Broken pipe")),
                 }
+                self.arrive(peer, Arrival::Bytes(data.clone()));
                 Reply::Sent(data.len())
             }
             SocketCall::SendTo(data, dest) => {
@@ -185,7 +189,9 @@ impl MockNet {
                     self.socks
                         .get_mut(&to)?
                         .datagrams
-                        .push_back((data.clone(), from));
+                        .push_back((data.clone(), from.clone()));
+                    let data = data.clone();
+                    self.arrive(to, Arrival::Datagram { from, data });
                 }
                 Reply::Sent(data.len())
             }
@@ -217,9 +223,7 @@ impl MockNet {
             }
             SocketCall::Shutdown(_) => {
                 if let Some(peer) = self.socks[&key].peer {
-                    if let Some(p) = self.socks.get_mut(&peer) {
-                        p.eof = true;
-                    }
+                    self.peer_eof(peer);
                 }
                 Reply::Done
             }
@@ -233,11 +237,23 @@ impl MockNet {
     }
 
     fn close(&mut self, key: Key) {
-        if let Some(s) = self.socks.remove(&key) {
-            if let Some(p) = s.peer.and_then(|peer| self.socks.get_mut(&peer)) {
+        if let Some(peer) = self.socks.remove(&key).and_then(|s| s.peer) {
+            self.peer_eof(peer);
+        }
+    }
+
+    /// The other end of `peer` stopped sending (once: a later close adds no second FIN).
+    fn peer_eof(&mut self, peer: Key) {
+        if let Some(p) = self.socks.get_mut(&peer) {
+            if !p.eof {
                 p.eof = true;
+                self.arrive(peer, Arrival::PeerClosed);
             }
         }
+    }
+
+    fn arrive(&mut self, (proc, sock): Key, what: Arrival) {
+        self.arrived.push(NetOutput::Arrived(proc, sock, what));
     }
 
     /// Answer every waiting op that can be answered now.
@@ -248,7 +264,8 @@ impl MockNet {
             for (proc, id, sock, call) in waiting {
                 match self.try_call(proc, sock, &call) {
                     Some(reply) => {
-                        self.done.push((proc, id, reply));
+                        self.done.push(NetOutput::Completed(proc, id, reply));
+                        self.done.append(&mut self.arrived);
                         progressed = true;
                     }
                     None => self.waiting.push((proc, id, sock, call)),
@@ -273,7 +290,8 @@ impl Net for MockNet {
                         ..Sock::default()
                     },
                 );
-                self.done.push((proc, id, Reply::Created(h)));
+                self.done
+                    .push(NetOutput::Completed(proc, id, Reply::Created(h)));
             }
             Op::Resolve { host } => {
                 let addr =
@@ -282,7 +300,8 @@ impl Net for MockNet {
                     } else {
                         "127.0.0.1".to_string()
                     };
-                self.done.push((proc, id, Reply::Addrs(vec![addr])));
+                self.done
+                    .push(NetOutput::Completed(proc, id, Reply::Addrs(vec![addr])));
             }
             Op::Select { read, write, .. } => {
                 let read = read
@@ -296,7 +315,8 @@ impl Net for MockNet {
                         })
                     })
                     .collect();
-                self.done.push((proc, id, Reply::Ready { read, write }));
+                let ready = Reply::Ready { read, write };
+                self.done.push(NetOutput::Completed(proc, id, ready));
             }
             Op::Socket { sock, call, .. } => self.waiting.push((proc, id, sock, call)),
             // Input and Sleep never reach the network.
@@ -315,10 +335,14 @@ impl Net for MockNet {
         for key in mine {
             self.close(key);
         }
+        // Its own sockets are gone: what their closing did to each other is no news.
+        self.arrived
+            .retain(|a| !matches!(a, NetOutput::Arrived(p, ..) if *p == proc));
+        self.done.append(&mut self.arrived);
         self.pump();
     }
 
-    fn take_completions(&mut self) -> Vec<(ProcId, OpId, Reply)> {
+    fn take_output(&mut self) -> Vec<NetOutput> {
         std::mem::take(&mut self.done)
     }
 }
@@ -347,10 +371,73 @@ mod tests {
             },
             AT,
         );
-        net.take_completions()
+        completions(net)
             .into_iter()
             .find(|c| c.1 == id)
             .map(|c| c.2)
+    }
+
+    fn completions(net: &mut MockNet) -> Vec<(ProcId, OpId, Reply)> {
+        net.take_output()
+            .into_iter()
+            .filter_map(|o| match o {
+                NetOutput::Completed(p, id, r) => Some((p, id, r)),
+                NetOutput::Arrived(..) => None,
+            })
+            .collect()
+    }
+
+    /// What a step reported, shortened: "done ID" or "arrived KIND".
+    fn outline(net: &mut MockNet) -> Vec<String> {
+        net.take_output()
+            .into_iter()
+            .map(|o| match o {
+                NetOutput::Completed(_, id, _) => format!("done {id}"),
+                NetOutput::Arrived(_, _, Arrival::Bytes(d)) => {
+                    format!("arrived {}", String::from_utf8_lossy(&d))
+                }
+                NetOutput::Arrived(_, _, what) => format!("arrived {what:?}"),
+            })
+            .collect()
+    }
+
+    /// The server waits in recv; the client's send completes, then the bytes arrive, then
+    /// the recv returns: the order the diagram draws them in.
+    #[test]
+    fn arrivals_follow_the_send_and_precede_the_recv() {
+        let mut net = MockNet::default();
+        let stream = Op::Create {
+            family: Family::Inet,
+            kind: SockType::Stream,
+        };
+        net.submit(1, 1, stream.clone(), AT);
+        net.submit(2, 1, stream, AT);
+        let addr = Addr::new("127.0.0.1", 8000);
+        call(&mut net, 1, 2, 3, SocketCall::Bind(addr.clone()));
+        call(&mut net, 1, 3, 3, SocketCall::Listen { backlog: 5 });
+        let op = |call| Op::Socket {
+            sock: SocketHandle(3),
+            call,
+            timeout: None,
+        };
+        net.submit(2, 2, op(SocketCall::Connect(addr)), AT);
+        assert_eq!(outline(&mut net), ["done 2", "arrived Incoming"]);
+        net.submit(1, 4, op(SocketCall::Accept), AT);
+        assert_eq!(outline(&mut net), ["done 4"]);
+        net.submit(
+            1,
+            5,
+            Op::Socket {
+                sock: SocketHandle(4),
+                call: SocketCall::Recv { max: 10 },
+                timeout: None,
+            },
+            AT,
+        );
+        net.submit(2, 3, op(SocketCall::Send(b"hi".to_vec())), AT);
+        assert_eq!(outline(&mut net), ["done 3", "arrived hi", "done 5"]);
+        net.exit(2);
+        assert_eq!(outline(&mut net), ["arrived PeerClosed"]);
     }
 
     #[test]
@@ -362,7 +449,7 @@ mod tests {
         };
         net.submit(1, 1, stream.clone(), AT);
         net.submit(2, 1, stream, AT);
-        assert_eq!(net.take_completions().len(), 2);
+        assert_eq!(completions(&mut net).len(), 2);
         let addr = Addr::new("127.0.0.1", 8000);
         assert_eq!(
             call(&mut net, 2, 2, 3, SocketCall::Connect(addr.clone())),
@@ -381,7 +468,7 @@ mod tests {
             },
             AT,
         );
-        let done = net.take_completions();
+        let done = completions(&mut net);
         assert!(
             matches!(done[0], (2, 3, Reply::Connected { .. })),
             "{done:?}"

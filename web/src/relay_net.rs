@@ -2,13 +2,13 @@
 //! sans-IO `socklab_client::Engine`. Reconnects with a growing delay when the relay goes away.
 
 use socklab_client::{Engine, ScriptId, WireEvent, WireEventKind};
-use socklab_lang::host::{Location, Op, OpId, Reply, SocketHandle};
+use socklab_lang::host::{Location, Op, OpId, SocketHandle};
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 use crate::app::Msg;
 use crate::dom::{window, Dispatch, Listener};
-use crate::net::{Net, NetEvent};
+use crate::net::{Net, NetEvent, NetOutput};
 use crate::wire::{Arrival, ProcId};
 
 pub struct RelayNet {
@@ -21,8 +21,7 @@ pub struct RelayNet {
     failures: u32,
     /// The deadline a timer is already set for.
     timer_at: Option<f64>,
-    done: Vec<(ProcId, OpId, Reply)>,
-    arrivals: Vec<(ProcId, SocketHandle, Arrival)>,
+    output: Vec<NetOutput>,
     _listeners: Vec<Listener>,
 }
 
@@ -57,8 +56,7 @@ impl RelayNet {
             open: false,
             failures: 0,
             timer_at: None,
-            done: Vec::new(),
-            arrivals: Vec::new(),
+            output: Vec::new(),
             _listeners: Vec::new(),
         };
         net.connect();
@@ -109,15 +107,16 @@ impl RelayNet {
                 }
             }
         }
-        while let Some((script, id, reply)) = self.engine.poll_completion() {
-            self.done.push((script.0, id, reply));
-        }
         // The app draws the script's calls from ops and replies; of the engine's events it
-        // needs only what the network did by itself.
+        // needs only what the network did by itself. Those come first: the engine reports
+        // what a frame brought before the ops it completes.
         while let Some(event) = self.engine.poll_event() {
-            if let Some(arrival) = arrival(event) {
-                self.arrivals.push(arrival);
+            if let Some((proc, sock, what)) = arrival(event) {
+                self.output.push(NetOutput::Arrived(proc, sock, what));
             }
+        }
+        while let Some((script, id, reply)) = self.engine.poll_completion() {
+            self.output.push(NetOutput::Completed(script.0, id, reply));
         }
         if let Some(deadline) = self.engine.next_deadline() {
             if self.timer_at.is_none_or(|t| deadline < t) {
@@ -145,12 +144,8 @@ impl Net for RelayNet {
         self.pump();
     }
 
-    fn take_completions(&mut self) -> Vec<(ProcId, OpId, Reply)> {
-        std::mem::take(&mut self.done)
-    }
-
-    fn take_arrivals(&mut self) -> Vec<(ProcId, SocketHandle, Arrival)> {
-        std::mem::take(&mut self.arrivals)
+    fn take_output(&mut self) -> Vec<NetOutput> {
+        std::mem::take(&mut self.output)
     }
 
     fn handle(&mut self, event: NetEvent) -> Option<&'static str> {
