@@ -180,7 +180,10 @@ impl MockNet {
                     Some(p) => p.stream.extend(data),
                     None => return Some(err(errno::EPIPE, "Broken pipe")),
                 }
-                self.arrive(peer, Arrival::Bytes(data.clone()));
+                // Sending b'' sends nothing on TCP: nothing arrives.
+                if !data.is_empty() {
+                    self.arrive(peer, Arrival::Bytes(data.clone()));
+                }
                 Reply::Sent(data.len())
             }
             SocketCall::SendTo(data, dest) => {
@@ -436,6 +439,8 @@ mod tests {
         );
         net.submit(2, 3, op(SocketCall::Send(b"hi".to_vec())), AT);
         assert_eq!(outline(&mut net), ["done 3", "arrived hi", "done 5"]);
+        net.submit(2, 4, op(SocketCall::Send(vec![])), AT);
+        assert_eq!(outline(&mut net), ["done 4"]);
         net.exit(2);
         assert_eq!(outline(&mut net), ["arrived PeerClosed"]);
     }
