@@ -584,6 +584,21 @@ impl Vm<'_> {
     // comparison
 
     pub fn compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
+        if matches!(op, CmpOp::Eq | CmpOp::NotEq)
+            && (matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_)))
+        {
+            // A Python `__eq__`/`__ne__` gives the result of `==`/`!=` as it returns it.
+            let name = if op == CmpOp::Eq { "__eq__" } else { "__ne__" };
+            for (x, y) in [(a, b), (b, a)] {
+                if let (Value::Instance(i), true) = (x, overrides(x, name)) {
+                    let m = i.class.lookup(name).expect("overridden");
+                    let r = self.call(&m, vec![x.clone(), y.clone()])?;
+                    if !matches!(r, Value::NotImplemented) {
+                        return Ok(r);
+                    }
+                }
+            }
+        }
         Ok(Value::Bool(match op {
             CmpOp::Eq => self.eq(a, b)?,
             CmpOp::NotEq => !self.eq(a, b)?,
