@@ -119,7 +119,12 @@ pub fn cpython_order(items: &[Value]) -> Option<Vec<usize>> {
     const LINEAR_PROBES: usize = 9;
     let hashes: Vec<u64> = items
         .iter()
-        .map(|v| crate::builtins::functions::exact_hash(v).map(|h| h as u64))
+        .map(|v| {
+            // An instance's Python `__hash__` result places it as in CPython's table.
+            crate::value::slow_hash(v)
+                .or_else(|| crate::builtins::functions::exact_hash(v))
+                .map(|h| h as u64)
+        })
         .collect::<Option<_>>()?;
     fn insert(table: &mut [Option<usize>], hash: u64, idx: usize) {
         let mask = table.len() - 1;
