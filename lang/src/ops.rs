@@ -12,8 +12,7 @@ use crate::ast::{BinOp, CmpOp, UnaryOp};
 use crate::exc::{attribute_error, index_error, new_exc, type_error, value_error, PyErr, PyResult};
 use crate::types::types;
 use crate::value::{
-    slow_hash, values_equal, BoundMethod, Dict, DictPart, IterState, Key, RangeObj, Set, SliceObj,
-    Value,
+    values_equal, BoundMethod, Dict, DictPart, IterState, Key, RangeObj, Set, SliceObj, Value,
 };
 use crate::vm::Vm;
 
@@ -659,7 +658,7 @@ impl Vm<'_> {
                     Value::FrozenSet(s) => s.items.has_slow_keys(),
                     _ => false,
                 };
-                if !(slow(a) && slow(b)) {
+                if !slow(a) && !slow(b) {
                     return Ok(values_equal(a, b));
                 }
                 let copy = |v: &Value| match v {
@@ -987,36 +986,37 @@ impl Vm<'_> {
     /// The key to look `v` up in (or insert it into) the dict `d`.
     pub fn dict_key(&mut self, d: &RefCell<Dict>, v: Value) -> PyResult<Key> {
         let k = self.hash_key(v)?;
-        if slow_hash(&k.0).is_none() {
-            return Ok(k);
-        }
         // The candidates are copied out so that `__eq__` may use the dict.
         let cands = d.borrow().candidates(&k);
+        if cands.is_empty() {
+            return Ok(k);
+        }
         self.canon_key(cands, k)
     }
 
     /// [`Vm::dict_key`] for a set.
     pub fn set_key(&mut self, s: &RefCell<Set>, v: Value) -> PyResult<Key> {
         let k = self.hash_key(v)?;
-        if slow_hash(&k.0).is_none() {
+        let cands = s.borrow().items.candidates(&k);
+        if cands.is_empty() {
             return Ok(k);
         }
-        let cands = s.borrow().items.candidates(&k);
         self.canon_key(cands, k)
     }
 
     /// [`Vm::dict_key`] for a key already made, into a dict not shared with Python code.
     pub fn local_key(&mut self, d: &Dict, k: Key) -> PyResult<Key> {
-        if slow_hash(&k.0).is_none() {
+        let cands = d.candidates(&k);
+        if cands.is_empty() {
             return Ok(k);
         }
-        self.canon_key(d.candidates(&k), k)
+        self.canon_key(cands, k)
     }
 
     /// `b` with each key that equals (by a Python `__eq__`) a key of `a` replaced by
     /// `a`'s key object, so that set algebra between them can compare keys exactly.
     pub fn unify_keys(&mut self, a: &Set, b: Set) -> PyResult<Set> {
-        if !a.items.has_slow_keys() || !b.items.has_slow_keys() {
+        if !a.items.has_slow_keys() && !b.items.has_slow_keys() {
             return Ok(b);
         }
         let mut out = Set::new();
@@ -1078,6 +1078,21 @@ impl Vm<'_> {
                         }
                         return Ok(self.bind(v, &obj2, &start));
                     }
+                    // `super().__iter__()` in a subclass of a builtin value type: the
+                    // builtin's special method (not object's: that would call back into
+                    // the subclass's own method).
+                    if c.builtin
+                        && !Rc::ptr_eq(c, &types().object)
+                        && dunder_supported(&c.name, name)
+                    {
+                        if let Value::Class(_) = &obj2 {
+                            return Ok(dunder_native(name));
+                        }
+                        return Ok(Value::BoundMethod(Rc::new(BoundMethod {
+                            receiver: obj2.clone(),
+                            func: dunder_native(name),
+                        })));
+                    }
                 }
                 Err(attribute_error(format!(
                     "'super' object has no attribute '{name}'"
@@ -1112,6 +1127,15 @@ impl Vm<'_> {
                 }
                 if let Some(v) = self.special_attr(obj, name)? {
                     return Ok(v);
+                }
+                // `l.__iter__()` on a list subclass: the builtin's special method.
+                if let Some(base) = crate::call::value_base(&cls) {
+                    if dunder_supported(&base.name, name) {
+                        return Ok(Value::BoundMethod(Rc::new(BoundMethod {
+                            receiver: obj.clone(),
+                            func: dunder_native(name),
+                        })));
+                    }
                 }
                 if let Some(ga) = cls.lookup("__getattr__") {
                     return self.call(&ga, vec![obj.clone(), Value::str(name)]);

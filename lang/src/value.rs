@@ -628,15 +628,35 @@ impl Dict {
     pub fn get_str(&self, k: &str) -> Option<Value> {
         self.get(&Key::plain(Value::str(k)))
     }
-    /// The stored keys that may equal `k` by a Python `__eq__` (same Python hash); empty
-    /// for builtin keys.
+    /// The stored keys that may equal `k` by a Python `__eq__`: those with its Python
+    /// hash, and for a str/int subclass instance the plain key of its value. Empty (no
+    /// allocation) for a builtin key when no key of the dict has a Python `__eq__`.
     pub fn candidates(&self, k: &Key) -> Vec<Key> {
-        if self.slow.is_empty() {
-            return Vec::new();
-        }
         match slow_hash(&k.0) {
-            Some(h) => self.slow.get(&h).cloned().unwrap_or_default(),
-            None => Vec::new(),
+            Some(h) => {
+                let mut out = self.slow.get(&h).cloned().unwrap_or_default();
+                // Builtin keys it may equal: its own value (a str/int subclass), and the
+                // int whose hash is `h` (an int hashes to itself below 2**61 - 1).
+                let plain = [
+                    k.0.base_value().and_then(|b| Key::new(b.clone()).ok()),
+                    Some(Key(Value::Int(h))),
+                ];
+                for pk in plain.into_iter().flatten() {
+                    if let Some(Some((stored, _))) =
+                        self.index.get(&pk).map(|&i| self.entries[i].as_ref())
+                    {
+                        if !out.iter().any(|o| o.0.is(&stored.0)) {
+                            out.push(stored.clone());
+                        }
+                    }
+                }
+                out
+            }
+            None if self.slow.is_empty() => Vec::new(),
+            None => {
+                let h = crate::builtins::functions::cpython_hash(&k.0);
+                self.slow.get(&h).cloned().unwrap_or_default()
+            }
         }
     }
     /// Does any key need the VM for `==`?
