@@ -2232,7 +2232,11 @@ impl Vm<'_> {
                 if self.len(&b)? == 0 {
                     return Ok(format!("{name}()"));
                 }
-                return Ok(format!("{name}({})", self.repr(&b)?));
+                let inner = match &b {
+                    Value::FrozenSet(f) => Value::Set(Rc::new(RefCell::new((**f).clone()))),
+                    _ => b.clone(),
+                };
+                return Ok(format!("{name}({})", self.repr(&inner)?));
             }
             return self.repr(&b);
         }
