@@ -240,7 +240,8 @@ impl Vm<'_> {
         if let Some(b) = base_unless(v, &["__bool__", "__len__"]) {
             return self.truthy(&b);
         }
-        if let Some(i) = v.int_enum() {
+        // (A subclass instance got here because its class defines `__bool__`/`__len__`.)
+        if let (Some(i), None) = (v.int_enum(), v.base_value()) {
             return Ok(i != 0);
         }
         Ok(match v {
@@ -542,6 +543,9 @@ impl Vm<'_> {
     }
 
     pub fn unary_op(&mut self, op: UnaryOp, v: Value) -> PyResult<Value> {
+        if op == UnaryOp::Not {
+            return Ok(Value::Bool(!self.truthy(&v)?));
+        }
         let v = if ["__neg__", "__pos__", "__invert__"]
             .iter()
             .any(|n| overrides(&v, n))
@@ -617,8 +621,10 @@ impl Vm<'_> {
         if let Some(y) = base_unless(b, &["__eq__"]) {
             return self.eq(a, &y);
         }
-        if a.int_enum().is_some() || b.int_enum().is_some() {
-            return self.eq(&a.unenum(), &b.unenum());
+        let member = |v: &Value| v.int_enum().is_some() && v.base_value().is_none();
+        if member(a) || member(b) {
+            let un = |v: &Value| if member(v) { v.unenum() } else { v.clone() };
+            return self.eq(&un(a), &un(b));
         }
         match (a, b) {
             (Value::Instance(i), _) if i.class.lookup("__eq__").is_some() => {
@@ -742,8 +748,10 @@ impl Vm<'_> {
         if let Some(y) = base_unless(b, &["__lt__", "__le__", "__gt__", "__ge__"]) {
             return self.partial_cmp(a, &y);
         }
-        if a.int_enum().is_some() || b.int_enum().is_some() {
-            return self.partial_cmp(&a.unenum(), &b.unenum());
+        let member = |v: &Value| v.int_enum().is_some() && v.base_value().is_none();
+        if member(a) || member(b) {
+            let un = |v: &Value| if member(v) { v.unenum() } else { v.clone() };
+            return self.partial_cmp(&un(a), &un(b));
         }
         use Value::*;
         Ok(match (a, b) {
