@@ -667,11 +667,26 @@ impl Dict {
         if self.slow.is_empty() {
             return;
         }
-        if let Some(h) = slow_hash(&k.0) {
+        let Some(h) = slow_hash(&k.0) else {
+            return;
+        };
+        // A key object whose hash was recorded anew since it was stored (a mutated
+        // key, hashed again) is not in its current bucket: scan for it.
+        let hashes: Vec<i64> = if self.slow.get(&h).is_some_and(|v| v.contains(k)) {
+            vec![h]
+        } else {
+            self.slow.keys().copied().collect()
+        };
+        for h in hashes {
             if let Some(v) = self.slow.get_mut(&h) {
+                let before = v.len();
                 v.retain(|x| x != k);
+                let removed = v.len() != before;
                 if v.is_empty() {
                     self.slow.remove(&h);
+                }
+                if removed {
+                    break;
                 }
             }
         }
@@ -1292,6 +1307,19 @@ mod tests {
         assert!(d.remove(&Key(a)).is_some());
         assert!(d.candidates(&Key(instance_with_hash(Some(5)))).is_empty());
         assert_eq!(d.pop_last().map(|(k, _)| k.is(&c)), Some(true));
+        assert!(!d.has_slow_keys());
+    }
+
+    #[test]
+    fn a_rehashed_key_is_still_forgotten() {
+        let mut d = Dict::new();
+        let a = instance_with_hash(Some(1));
+        d.insert(Key(a.clone()), Value::None);
+        // Its `__hash__` now gives something else (a mutated key hashed again).
+        if let Value::Instance(i) = &a {
+            i.py_hash.set(Some(2));
+        }
+        assert!(d.remove(&Key(a)).is_some());
         assert!(!d.has_slow_keys());
     }
 }
