@@ -24,6 +24,13 @@ type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 const CHUNK: usize = 64 * 1024;
 const RTT_ROUNDS: usize = 10_000;
+/// Bulk transfers per direction and path; the median is reported.
+const ROUNDS: usize = 5;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -429,22 +436,28 @@ fn main() {
     rt.block_on(async {
         let echo = echo_server().await;
         let pid = relay.child.id();
-        let d_up = direct_up(total).await;
-        let c0 = cpu_time(pid);
-        let r_up = relay_up(relay.addr, total).await;
-        let c1 = cpu_time(pid);
-        let d_down = direct_down(total).await;
-        let c2 = cpu_time(pid);
-        let r_down = relay_down(relay.addr, total).await;
-        let c3 = cpu_time(pid);
+        // Direct and relayed runs alternate, ROUNDS times, and each reports its median: on a
+        // shared machine the load moves, and this way both see the same moments.
+        let (mut d_up, mut r_up, mut d_down, mut r_down) = (vec![], vec![], vec![], vec![]);
+        let (mut cpu_up, mut cpu_down) = (vec![], vec![]);
         let gib = total as f64 / f64::from(1u32 << 30);
-        let cpu_up = (c1 - c0).as_secs_f64() / gib;
-        let cpu_down = (c3 - c2).as_secs_f64() / gib;
+        for _ in 0..ROUNDS {
+            d_up.push(direct_up(total).await);
+            let c0 = cpu_time(pid);
+            r_up.push(relay_up(relay.addr, total).await);
+            cpu_up.push((cpu_time(pid) - c0).as_secs_f64() / gib);
+            d_down.push(direct_down(total).await);
+            let c0 = cpu_time(pid);
+            r_down.push(relay_down(relay.addr, total).await);
+            cpu_down.push((cpu_time(pid) - c0).as_secs_f64() / gib);
+        }
+        let [d_up, r_up, d_down, r_down, cpu_up, cpu_down] =
+            [d_up, r_up, d_down, r_down, cpu_up, cpu_down].map(median);
         let (d50, d99) = direct_rtt(echo).await;
         let (r50, r99) = relay_rtt(relay.addr, echo).await;
         let (before, with, took) = sessions(&relay, echo, n_sessions).await;
         let mib = total >> 20;
-        println!("socklab relay benchmark ({mib} MiB bulk, {RTT_ROUNDS} echo rounds of 64 B, {n_sessions} sessions)");
+        println!("socklab relay benchmark ({mib} MiB bulk, median of {ROUNDS} alternating rounds; {RTT_ROUNDS} echo rounds of 64 B; {n_sessions} sessions)");
         println!("| measure | direct loopback TCP | through the relay | ratio / added |");
         println!("|---|---|---|---|");
         println!(
