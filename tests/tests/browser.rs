@@ -7,7 +7,6 @@
 //! `cargo xtask test` provides both.
 
 use anyhow::{ensure, Result};
-use serde_json::Value;
 use socklab_tests::{share_hash, Browser, Relay};
 use std::collections::BTreeMap;
 
@@ -39,19 +38,36 @@ async fn console_text(b: &Browser, file: &str) -> Result<String> {
 
 /// Wire-diagram rows by kind (`send`, `recv`, `connect`, ...).
 async fn wire_kinds(b: &Browser) -> Result<BTreeMap<String, u64>> {
-    let v = b
-        .eval(
-            "(() => { const m = {}; document.querySelectorAll('.wire .msg').forEach(e => \
-             { m[e.dataset.kind] = (m[e.dataset.kind] || 0) + 1; }); return m; })()",
-        )
-        .await?;
     let mut out = BTreeMap::new();
-    if let Value::Object(map) = v {
-        for (k, n) in map {
-            out.insert(k, n.as_u64().unwrap_or(0));
-        }
+    for kind in wire_order(b).await? {
+        *out.entry(kind).or_insert(0) += 1;
     }
     Ok(out)
+}
+
+/// The diagram's row kinds, top to bottom.
+async fn wire_order(b: &Browser) -> Result<Vec<String>> {
+    let v = b
+        .eval("Array.from(document.querySelectorAll('.wire .msg')).map(e => e.dataset.kind)")
+        .await?;
+    Ok(v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|k| k.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// Presses Enter in a pane's input line (an empty line for the script's `input()`).
+async fn press_enter(b: &Browser, file: &str) -> Result<()> {
+    b.eval(&format!(
+        "(() => {{ {}.querySelector('.stdin').dispatchEvent(new KeyboardEvent('keydown', \
+         {{ key: 'Enter' }})); return true; }})()",
+        pane(file)
+    ))
+    .await?;
+    Ok(())
 }
 
 fn count(kinds: &BTreeMap<String, u64>, kind: &str) -> u64 {
@@ -478,24 +494,15 @@ async fn data_and_eof_show_when_they_arrive_not_when_read() -> Result<()> {
     );
     b.screenshot("arrivals-before-recv").await?;
     // Now the script reads: its recvs are rows of their own, after the arrivals.
-    b.eval(&format!(
-        "(() => {{ {}.querySelector('.stdin').dispatchEvent(new KeyboardEvent('keydown', \
-         {{ key: 'Enter' }})); return true; }})()",
-        pane("peer.py")
-    ))
-    .await?;
+    press_enter(&b, "peer.py").await?;
     b.wait_for("the script to end", &exited("peer.py"), WAIT)
         .await?;
     let out = console_text(&b, "peer.py").await?;
     ensure!(out.contains("你好 hello\nb''"), "console: {out}");
-    let order = b
-        .eval(
-            "Array.from(document.querySelectorAll('.wire .msg')).map(e => e.dataset.kind).join(' ')",
-        )
-        .await?;
+    let order = wire_order(&b).await?;
     ensure!(
-        order == "socket connect arrived peer-closed recv eof close",
-        "rows: {order}"
+        order.join(" ") == "socket connect arrived peer-closed recv eof close",
+        "rows: {order:?}"
     );
     b.screenshot("arrivals-then-recv").await?;
     greeter.await??;
@@ -556,23 +563,17 @@ async fn a_reset_shows_when_it_arrives_and_again_where_it_raises() -> Result<()>
         reset.as_str().unwrap_or_default().contains("[Errno 104]"),
         "reset row: {reset}"
     );
-    b.eval(&format!(
-        "(() => {{ {}.querySelector('.stdin').dispatchEvent(new KeyboardEvent('keydown', \
-         {{ key: 'Enter' }})); return true; }})()",
-        pane("client.py")
-    ))
-    .await?;
+    press_enter(&b, "client.py").await?;
     b.wait_for("the client to end", &exited("client.py"), WAIT)
         .await?;
     let out = console_text(&b, "client.py").await?;
     ensure!(out.contains("reset 104"), "console: {out}");
-    let order = b
-        .eval(
-            "Array.from(document.querySelectorAll('.wire .msg')).map(e => e.dataset.kind)\
-             .filter(k => k === 'net-error' || k === 'error').join(' ')",
-        )
-        .await?;
-    ensure!(order == "net-error error", "rows: {order}");
+    let order: Vec<String> = wire_order(&b)
+        .await?
+        .into_iter()
+        .filter(|k| k == "net-error" || k == "error")
+        .collect();
+    ensure!(order.join(" ") == "net-error error", "rows: {order:?}");
     b.close().await;
     relay.stop().await;
     Ok(())

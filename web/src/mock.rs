@@ -380,6 +380,18 @@ mod tests {
             .map(|c| c.2)
     }
 
+    /// A mock network where procs 1 and 2 have each asked for a TCP socket (op 1).
+    fn two_streams() -> MockNet {
+        let mut net = MockNet::default();
+        let stream = Op::Create {
+            family: Family::Inet,
+            kind: SockType::Stream,
+        };
+        net.submit(1, 1, stream.clone(), AT);
+        net.submit(2, 1, stream, AT);
+        net
+    }
+
     fn completions(net: &mut MockNet) -> Vec<(ProcId, OpId, Reply)> {
         net.take_output()
             .into_iter()
@@ -408,13 +420,7 @@ mod tests {
     /// the recv returns: the order the diagram draws them in.
     #[test]
     fn arrivals_follow_the_send_and_precede_the_recv() {
-        let mut net = MockNet::default();
-        let stream = Op::Create {
-            family: Family::Inet,
-            kind: SockType::Stream,
-        };
-        net.submit(1, 1, stream.clone(), AT);
-        net.submit(2, 1, stream, AT);
+        let mut net = two_streams();
         let addr = Addr::new("127.0.0.1", 8000);
         call(&mut net, 1, 2, 3, SocketCall::Bind(addr.clone()));
         call(&mut net, 1, 3, 3, SocketCall::Listen { backlog: 5 });
@@ -447,13 +453,7 @@ mod tests {
 
     #[test]
     fn tcp_echo_and_refusal() {
-        let mut net = MockNet::default();
-        let stream = Op::Create {
-            family: Family::Inet,
-            kind: SockType::Stream,
-        };
-        net.submit(1, 1, stream.clone(), AT);
-        net.submit(2, 1, stream, AT);
+        let mut net = two_streams();
         assert_eq!(completions(&mut net).len(), 2);
         let addr = Addr::new("127.0.0.1", 8000);
         assert_eq!(

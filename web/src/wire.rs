@@ -646,6 +646,22 @@ mod tests {
         };
         log.record(proc, at(1), &op, &Reply::Created(SocketHandle(h)));
     }
+    /// Proc 1's socket 3 bound to `srv` at `line` and listening at the next line.
+    fn listening(log: &mut WireLog, srv: &Addr, line: u32) {
+        create(log, 1, 3, SockType::Stream);
+        log.record(
+            1,
+            at(line),
+            &sock(1, 3, SocketCall::Bind(srv.clone())),
+            &Reply::Bound { local: srv.clone() },
+        );
+        log.record(
+            1,
+            at(line + 1),
+            &sock(1, 3, SocketCall::Listen { backlog: 5 }),
+            &Reply::Done,
+        );
+    }
     fn kinds(log: &WireLog) -> Vec<&'static str> {
         log.events.iter().map(|e| e.kind.name()).collect()
     }
@@ -657,19 +673,7 @@ mod tests {
         let mut log = WireLog::default();
         let srv = Addr::new("127.0.0.1", 8000);
         let cli = Addr::new("127.0.0.1", 50000);
-        create(&mut log, 1, 3, SockType::Stream);
-        log.record(
-            1,
-            at(3),
-            &sock(1, 3, SocketCall::Bind(srv.clone())),
-            &Reply::Bound { local: srv.clone() },
-        );
-        log.record(
-            1,
-            at(4),
-            &sock(1, 3, SocketCall::Listen { backlog: 5 }),
-            &Reply::Done,
-        );
+        listening(&mut log, &srv, 3);
         assert_eq!(log.listening_addr(1, SocketHandle(3)), Some(srv.clone()));
         create(&mut log, 2, 3, SockType::Stream);
         let connected = Reply::Connected {
@@ -811,19 +815,7 @@ mod tests {
         let mut log = WireLog::default();
         let srv = Addr::new("127.0.0.1", 8000);
         let cli = Addr::new("127.0.0.1", 50000);
-        create(&mut log, 1, 3, SockType::Stream);
-        log.record(
-            1,
-            at(2),
-            &sock(1, 3, SocketCall::Bind(srv.clone())),
-            &Reply::Bound { local: srv.clone() },
-        );
-        log.record(
-            1,
-            at(3),
-            &sock(1, 3, SocketCall::Listen { backlog: 5 }),
-            &Reply::Done,
-        );
+        listening(&mut log, &srv, 2);
         create(&mut log, 2, 3, SockType::Stream);
         let connected = Reply::Connected {
             local: cli.clone(),
