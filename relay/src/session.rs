@@ -426,7 +426,7 @@ impl Session {
         self.ctx.send(ServerMsg::SocketError { sock, error }).await;
     }
 
-    async fn data(&mut self, sock: SocketId, data: Bytes) {
+    async fn data(&mut self, sock: SocketId, mut data: Bytes) {
         let error = match self.socks.get(&sock).map(|e| &e.state) {
             None => OsError::new(errno::EBADF),
             Some(State::Stream(s)) => {
@@ -440,7 +440,6 @@ impl Session {
                         .metrics
                         .bytes_from_page
                         .fetch_add(n as u64, Ordering::Relaxed);
-                    let mut data = data;
                     // The fast path: with nothing queued for the writer task (so nothing to
                     // overtake) and no rate cap, write straight away and skip the task hop.
                     // Whatever the socket does not take now goes to the writer; so does an
@@ -448,13 +447,7 @@ impl Session {
                     if s.writes.idle() && self.ctx.rate_in.is_unlimited() {
                         if let Ok(written) = s.stream.try_write(&data) {
                             if written > 0 {
-                                s.window.fetch_add(written as i64, Ordering::AcqRel);
-                                self.ctx
-                                    .send(ServerMsg::SendCredit {
-                                        sock,
-                                        bytes: written as u32,
-                                    })
-                                    .await;
+                                sockets::credit_back(&self.ctx, sock, &s.window, written).await;
                             }
                             if written == data.len() {
                                 return;

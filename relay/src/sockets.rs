@@ -184,6 +184,16 @@ pub(crate) async fn tcp_reader(
     }
 }
 
+/// Hands the page back send credit for `n` bytes the kernel took from the socket.
+pub(crate) async fn credit_back(ctx: &Ctx, sock: SocketId, window: &AtomicI64, n: usize) {
+    window.fetch_add(n as i64, Ordering::AcqRel);
+    ctx.send(ServerMsg::SendCredit {
+        sock,
+        bytes: n as u32,
+    })
+    .await;
+}
+
 /// Writes `chunks` in order with vectored writes, dropping each one once it is written.
 async fn write_all_vectored(stream: &TcpStream, chunks: &mut VecDeque<Bytes>) -> io::Result<()> {
     while !chunks.is_empty() {
@@ -278,14 +288,7 @@ pub(crate) async fn tcp_writer(
                 };
                 pending.fetch_sub(commands, Ordering::AcqRel);
                 match r {
-                    Ok(()) => {
-                        window.fetch_add(n as i64, Ordering::AcqRel);
-                        ctx.send(ServerMsg::SendCredit {
-                            sock,
-                            bytes: n as u32,
-                        })
-                        .await;
-                    }
+                    Ok(()) => credit_back(&ctx, sock, &window, n).await,
                     Err(e) => {
                         failed = true;
                         batch.clear();
