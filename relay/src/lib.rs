@@ -3,6 +3,7 @@
 //! Layout:
 //! - `server` — shared [`Relay`] state, the axum [`router`], [`serve`];
 //! - `session` — one WebSocket: handshake, the op loop, the outgoing queue;
+//! - `ws` — the WebSocket frames themselves (RFC 6455, server side);
 //! - `sockets` — per-socket tasks (TCP reader/writer, acceptor, UDP reader);
 //! - `policy` — address normalisation and the destination/listen rules;
 //! - `flow` — receive credit and rate limits; `metrics` — `/metrics`;
@@ -25,6 +26,7 @@ pub mod run;
 mod server;
 mod session;
 mod sockets;
+pub mod ws;
 
 pub use config::{Config, PolicyMode};
 pub use server::{router, serve, Relay, ServeError};

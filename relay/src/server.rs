@@ -5,9 +5,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Extension;
@@ -229,17 +228,75 @@ fn origin_allowed(relay: &Relay, headers: &HeaderMap) -> bool {
             .is_ok_and(|ip| ip.is_loopback() || ip == relay.local_addr.ip())
 }
 
+/// Checks a WebSocket upgrade request (RFC 6455 §4.2.1): the 101 answer with its accept
+/// key, or the response that refuses it.
+fn upgrade_response(headers: &HeaderMap) -> Response {
+    let has_token = |name: header::HeaderName, token: &str| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+        })
+    };
+    let refuse = |status: StatusCode, why: &'static str| (status, why).into_response();
+    if !has_token(header::CONNECTION, "upgrade") {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Connection header did not include 'upgrade'\n",
+        );
+    }
+    if !has_token(header::UPGRADE, "websocket") {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Upgrade header did not include 'websocket'\n",
+        );
+    }
+    if headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .is_none_or(|v| v.as_bytes() != b"13")
+    {
+        let mut r = refuse(
+            StatusCode::UPGRADE_REQUIRED,
+            "Sec-WebSocket-Version must be 13\n",
+        );
+        r.headers_mut().insert(
+            header::SEC_WEBSOCKET_VERSION,
+            HeaderValue::from_static("13"),
+        );
+        return r;
+    }
+    let Some(key) = headers.get(header::SEC_WEBSOCKET_KEY) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "Sec-WebSocket-Key header missing\n",
+        );
+    };
+    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+    let Ok(accept) = HeaderValue::from_str(&accept) else {
+        return refuse(StatusCode::BAD_REQUEST, "bad Sec-WebSocket-Key\n");
+    };
+    let mut r = StatusCode::SWITCHING_PROTOCOLS.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    h.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    r
+}
+
 async fn ws_handler(
     State(relay): State<Arc<Relay>>,
     connect_info: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    mut req: Request,
 ) -> Response {
     let peer = connect_info.map_or(SocketAddr::from(([127, 0, 0, 1], 0)), |c| c.0 .0);
+    let headers = req.headers();
+    let accepted = upgrade_response(headers);
+    if accepted.status() != StatusCode::SWITCHING_PROTOCOLS {
+        return accepted;
+    }
     if relay.shutdown.is_cancelled() {
         return (StatusCode::SERVICE_UNAVAILABLE, "relay shutting down\n").into_response();
     }
-    if !origin_allowed(&relay, &headers) {
+    if !origin_allowed(&relay, headers) {
         relay
             .metrics
             .sessions_rejected
@@ -255,18 +312,18 @@ async fn ws_handler(
         tracing::warn!(%peer, "refused WebSocket: session cap reached");
         return (StatusCode::TOO_MANY_REQUESTS, "too many sessions\n").into_response();
     };
-    let max = relay.config.max_message_size;
+    let on_upgrade = hyper::upgrade::on(&mut req);
     let tracker = relay.tracker.clone();
-    ws.max_message_size(max)
-        .max_frame_size(max)
-        // Small per-session buffers keep 1,000 idle sessions cheap; they grow for bulk.
-        .read_buffer_size(16 * 1024)
-        // Bounded: a page that stops reading stalls only its own session.
-        .write_buffer_size(64 * 1024)
-        .max_write_buffer_size(4 << 20)
-        .on_upgrade(move |socket| {
-            tracker.track_future(crate::session::run(relay, socket, peer, slot))
-        })
+    tracker.spawn(async move {
+        match on_upgrade.await {
+            Ok(upgraded) => {
+                let io = hyper_util::rt::TokioIo::new(upgraded);
+                crate::session::run(relay, io, peer, slot).await;
+            }
+            Err(e) => tracing::debug!(%peer, "WebSocket upgrade failed: {e}"),
+        }
+    });
+    accepted
 }
 
 #[derive(rust_embed::RustEmbed)]

@@ -11,14 +11,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
 use socket2::{Domain, SockRef, Socket, Type};
 use socklab_proto::{
     errno, peek_request_id, ClientMsg, DecodeError, Done, Family, Op, OsError, RequestId,
     ServerMsg, SockOpt, SockType, SocketId, MAX_DATA, PROTOCOL_VERSION,
 };
+use tokio::io::{ReadHalf, WriteHalf};
 use tokio::net::{TcpListener, TcpSocket, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -30,12 +30,20 @@ use crate::metrics::SockKind;
 use crate::policy::{parse_numeric_host, OpenedPort, Refusal, Transport};
 use crate::server::{Relay, SessionSlot};
 use crate::sockets::{self, os_error, to_addr, AcceptQueue, WriteCmd, Writes};
+use crate::ws::{self, Incoming};
+
+/// The page's end of the upgraded HTTP connection.
+type Io = TokioIo<Upgraded>;
+type WsReader = ws::Reader<ReadHalf<Io>>;
+type WsWriter = ws::Writer<WriteHalf<Io>>;
 
 /// Send credit a TCP socket starts with: what the page may send before the relay has
 /// written anything (like a kernel send buffer).
 pub const INITIAL_SEND_CREDIT: u32 = 256 * 1024;
 /// Frames queued for the page at most; with [`MAX_DATA`] per frame, ~4 MiB per session.
 const OUT_QUEUE: usize = 64;
+/// The read buffer an idle session holds; it grows while bulk data flows.
+const READ_BUFFER: usize = 16 * 1024;
 /// Requests handled by background tasks at once per session.
 const MAX_INFLIGHT: usize = 256;
 /// How long a page has to say Hello.
@@ -54,7 +62,7 @@ mod close {
 }
 
 enum Out {
-    Frame(Bytes),
+    Frame(ws::Frame),
     Close(u16, String),
 }
 
@@ -78,7 +86,7 @@ impl Ctx {
         tokio::select! {
             biased;
             _ = self.cancel.cancelled() => false,
-            r = self.out.send(Out::Frame(Bytes::from(frame))) => r.is_ok(),
+            r = self.out.send(Out::Frame(ws::Frame::binary(Bytes::from(frame)))) => r.is_ok(),
         }
     }
     pub(crate) async fn send(&self, msg: ServerMsg) -> bool {
@@ -117,8 +125,10 @@ impl Ctx {
 
 /// Runs a session until the page leaves, breaks the protocol, idles out, or the relay
 /// shuts down (close 1001).
-pub(crate) async fn run(relay: Arc<Relay>, ws: WebSocket, peer: SocketAddr, slot: SessionSlot) {
-    let (sink, mut stream) = ws.split();
+pub(crate) async fn run(relay: Arc<Relay>, io: Io, peer: SocketAddr, slot: SessionSlot) {
+    let (read, write) = tokio::io::split(io);
+    let mut stream = ws::Reader::new(read, relay.config.max_message_size, READ_BUFFER);
+    let sink = ws::Writer::new(write);
     let (out_tx, out_rx) = mpsc::channel(OUT_QUEUE);
     let id = relay.next_session_id();
     let ctx = Arc::new(Ctx {
@@ -169,52 +179,54 @@ pub(crate) async fn run(relay: Arc<Relay>, ws: WebSocket, peer: SocketAddr, slot
     drop(slot);
 }
 
-async fn write_loop(mut sink: SplitSink<WebSocket, Message>, mut rx: mpsc::Receiver<Out>) {
+async fn write_loop(mut sink: WsWriter, mut rx: mpsc::Receiver<Out>) {
+    let mut batch = Vec::with_capacity(ws::MAX_BATCH);
     while let Some(out) = rx.recv().await {
+        // What is already queued goes out with it, in one write.
         let mut next = Some(out);
-        // Batch what is already queued into one flush.
-        let mut batch = 0;
         while let Some(out) = next.take() {
             match out {
-                Out::Frame(b) => {
-                    if sink.feed(Message::Binary(b)).await.is_err() {
-                        return;
-                    }
-                }
+                Out::Frame(f) => batch.push(f),
                 Out::Close(code, reason) => {
-                    let _ = sink
-                        .send(Message::Close(Some(CloseFrame {
-                            code,
-                            reason: reason.into(),
-                        })))
-                        .await;
-                    let _ = sink.close().await;
+                    batch.push(ws::Frame::close(code, &reason));
+                    if sink.write(&batch).await.is_ok() {
+                        let _ = sink.shutdown().await;
+                    }
                     return;
                 }
             }
-            batch += 1;
-            if batch < 64 {
+            if batch.len() < ws::MAX_BATCH {
                 next = rx.try_recv().ok();
             }
         }
-        if sink.flush().await.is_err() {
+        if sink.write(&batch).await.is_err() {
             return;
         }
+        batch.clear();
     }
 }
 
 /// Reads the page's Hello, checks version and token, answers Welcome.
-async fn hello(ctx: &Ctx, stream: &mut SplitStream<WebSocket>) -> Result<(), (u16, String)> {
-    let first = tokio::select! {
-        _ = ctx.cancel.cancelled() => return Err((close::GOING_AWAY, "relay shutting down".into())),
-        r = tokio::time::timeout(HELLO_TIMEOUT, stream.next()) => r,
-    };
-    let msg = match first {
-        Err(_) => return Err((close::POLICY, "no Hello in time".into())),
-        Ok(None) | Ok(Some(Err(_))) => return Err((close::NORMAL, "page left".into())),
-        Ok(Some(Ok(Message::Binary(b)))) => ClientMsg::decode(&b),
-        Ok(Some(Ok(_))) => {
-            return Err((close::UNSUPPORTED, "expected a binary Hello frame".into()))
+async fn hello(ctx: &Ctx, stream: &mut WsReader) -> Result<(), (u16, String)> {
+    let deadline = Instant::now() + HELLO_TIMEOUT;
+    let msg = loop {
+        let next = tokio::select! {
+            _ = ctx.cancel.cancelled() => return Err((close::GOING_AWAY, "relay shutting down".into())),
+            r = tokio::time::timeout_at(deadline, stream.next()) => r,
+        };
+        match next {
+            Err(_) => return Err((close::POLICY, "no Hello in time".into())),
+            Ok(Err(e)) => return Err((e.close_code(), e.to_string())),
+            Ok(Ok(None)) => return Err((close::NORMAL, "page left".into())),
+            Ok(Ok(Some(Incoming::Binary(b)))) => break ClientMsg::decode(&b),
+            Ok(Ok(Some(Incoming::Ping(p)))) => {
+                let _ = ctx.out.send(Out::Frame(ws::Frame::pong(p))).await;
+            }
+            Ok(Ok(Some(Incoming::Pong))) => {}
+            Ok(Ok(Some(Incoming::Close(_)))) => return Err((close::NORMAL, "page closed".into())),
+            Ok(Ok(Some(Incoming::Text))) => {
+                return Err((close::UNSUPPORTED, "expected a binary Hello frame".into()))
+            }
         }
     };
     match msg {
@@ -342,7 +354,7 @@ struct Session {
 impl Session {
     async fn run(
         &mut self,
-        stream: &mut SplitStream<WebSocket>,
+        stream: &mut WsReader,
         mut internal_rx: mpsc::UnboundedReceiver<Internal>,
     ) -> (u16, String) {
         let idle = self.ctx.relay.config.idle_timeout;
@@ -360,18 +372,21 @@ impl Session {
                 msg = stream.next() => {
                     deadline = Instant::now() + idle;
                     match msg {
-                        None => return (close::NORMAL, "page left".into()),
-                        Some(Err(e)) => return ws_error_close(e),
-                        Some(Ok(Message::Binary(b))) => {
+                        Ok(None) => return (close::NORMAL, "page left".into()),
+                        Err(e) => return (e.close_code(), e.to_string()),
+                        Ok(Some(Incoming::Binary(b))) => {
                             if let Some(end) = self.frame(b).await {
                                 return end;
                             }
                         }
-                        Some(Ok(Message::Text(_))) => {
+                        Ok(Some(Incoming::Text)) => {
                             return (close::UNSUPPORTED, "text frames are not part of the protocol".into());
                         }
-                        Some(Ok(Message::Close(_))) => return (close::NORMAL, "page closed".into()),
-                        Some(Ok(_)) => {} // ping/pong: answered by the WebSocket layer
+                        Ok(Some(Incoming::Close(_))) => return (close::NORMAL, "page closed".into()),
+                        Ok(Some(Incoming::Ping(p))) => {
+                            let _ = self.ctx.out.send(Out::Frame(ws::Frame::pong(p))).await;
+                        }
+                        Ok(Some(Incoming::Pong)) => {}
                     }
                 }
             }
@@ -1257,18 +1272,5 @@ async fn lookup(host: &str) -> Result<Vec<IpAddr>, OsError> {
             };
             Err(OsError::new(code))
         }
-    }
-}
-
-/// The close to send after a WebSocket read error.
-fn ws_error_close(e: axum::Error) -> (u16, String) {
-    use tokio_tungstenite::tungstenite::Error as WsError;
-    match e.into_inner().downcast::<WsError>() {
-        Ok(e) => match *e {
-            WsError::Capacity(c) => (close::TOO_BIG, format!("{c}")),
-            WsError::Protocol(p) => (close::PROTOCOL, format!("{p}")),
-            other => (close::PROTOCOL, other.to_string()),
-        },
-        Err(other) => (close::PROTOCOL, other.to_string()),
     }
 }
