@@ -89,6 +89,20 @@ impl Ctx {
             r = self.out.send(Out::Frame(ws::Frame::binary(Bytes::from(frame)))) => r.is_ok(),
         }
     }
+    /// Queues a `Data` frame for `sock` carrying `data` (at most [`MAX_DATA`] bytes) as it
+    /// is: its header goes beside it.
+    pub(crate) async fn send_data(&self, sock: SocketId, data: Bytes) -> bool {
+        let frame = ws::Frame {
+            opcode: ws::opcode::BINARY,
+            head: ws::Head::new(&socklab_proto::encode_data_header(sock)),
+            body: data,
+        };
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => false,
+            r = self.out.send(Out::Frame(frame)) => r.is_ok(),
+        }
+    }
     pub(crate) async fn send(&self, msg: ServerMsg) -> bool {
         self.send_frame(msg.encode()).await
     }

@@ -10,8 +10,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use socket2::SockRef;
 use socklab_proto::{
-    encode_data_header, errno, Addr, Done, OsError, RequestId, ServerMsg, Shutdown, SocketId,
-    MAX_DATA,
+    errno, Addr, Done, OsError, RequestId, ServerMsg, Shutdown, SocketId, MAX_DATA,
 };
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{mpsc, Notify};
@@ -103,6 +102,10 @@ impl Writes {
     }
 }
 
+/// Most bytes one read from a TCP socket takes (credit permitting); they go to the page as
+/// frames of at most [`MAX_DATA`].
+const READ_MAX: usize = 4 * MAX_DATA;
+
 /// Reads from a connected TCP socket while the page has granted credit.
 pub(crate) async fn tcp_reader(
     ctx: Arc<Ctx>,
@@ -115,10 +118,10 @@ pub(crate) async fn tcp_reader(
         let budget = tokio::select! {
             biased;
             _ = cancel.cancelled() => return,
-            b = credit.take_up_to(MAX_DATA) => b,
+            b = credit.take_up_to(READ_MAX) => b,
         };
         // Wait for bytes before allocating, so an idle socket holds no buffer.
-        let mut frame: Vec<u8> = Vec::new();
+        let mut buf: Vec<u8> = Vec::new();
         let res = loop {
             tokio::select! {
                 biased;
@@ -132,14 +135,12 @@ pub(crate) async fn tcp_reader(
                     }
                 }
             }
-            if frame.is_empty() {
-                // Built in place: the header, then the bytes read straight after it
-                // (into spare capacity, so nothing is zeroed first).
-                // `with_capacity` is exact, so a read can never exceed the credit.
-                frame = Vec::with_capacity(5 + budget);
-                frame.extend_from_slice(&encode_data_header(sock));
+            if buf.capacity() == 0 {
+                // Read into spare capacity, so nothing is zeroed first. `with_capacity`
+                // is exact, so a read can never exceed the credit.
+                buf = Vec::with_capacity(budget);
             }
-            match stream.try_read_buf(&mut frame) {
+            match stream.try_read_buf(&mut buf) {
                 Ok(n) => break Ok(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                 Err(e) => break Err(e),
@@ -154,7 +155,7 @@ pub(crate) async fn tcp_reader(
             Ok(n) => {
                 credit.give_back(budget - n);
                 if n < budget / 4 {
-                    frame.shrink_to_fit();
+                    buf.shrink_to_fit();
                 }
                 ctx.relay
                     .metrics
@@ -165,10 +166,15 @@ pub(crate) async fn tcp_reader(
                     _ = cancel.cancelled() => return,
                     _ = ctx.rate_out.take(n) => {}
                 }
-                tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => return,
-                    ok = ctx.send_frame(frame) => if !ok { return },
+                // One read, several frames: each a slice of the same buffer, uncopied.
+                let bytes = Bytes::from(buf);
+                for at in (0..n).step_by(MAX_DATA) {
+                    let piece = bytes.slice(at..n.min(at + MAX_DATA));
+                    tokio::select! {
+                        biased;
+                        _ = cancel.cancelled() => return,
+                        ok = ctx.send_data(sock, piece) => if !ok { return },
+                    }
                 }
             }
             Err(e) => {
