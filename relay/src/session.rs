@@ -82,26 +82,26 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     /// Queues a frame for the page; false once the session is over.
-    pub(crate) async fn send_frame(&self, frame: Vec<u8>) -> bool {
-        tokio::select! {
-            biased;
-            _ = self.cancel.cancelled() => false,
-            r = self.out.send(Out::Frame(ws::Frame::binary(Bytes::from(frame)))) => r.is_ok(),
-        }
-    }
-    /// Queues a `Data` frame for `sock` carrying `data` (at most [`MAX_DATA`] bytes) as it
-    /// is: its header goes beside it.
-    pub(crate) async fn send_data(&self, sock: SocketId, data: Bytes) -> bool {
-        let frame = ws::Frame {
-            opcode: ws::opcode::BINARY,
-            head: ws::Head::new(&socklab_proto::encode_data_header(sock)),
-            body: data,
-        };
+    async fn queue(&self, frame: ws::Frame) -> bool {
         tokio::select! {
             biased;
             _ = self.cancel.cancelled() => false,
             r = self.out.send(Out::Frame(frame)) => r.is_ok(),
         }
+    }
+    /// Queues an encoded protocol frame for the page; false once the session is over.
+    pub(crate) async fn send_frame(&self, frame: Vec<u8>) -> bool {
+        self.queue(ws::Frame::binary(Bytes::from(frame))).await
+    }
+    /// Queues a `Data` frame for `sock` carrying `data` (at most [`MAX_DATA`] bytes) as it
+    /// is: its header goes beside it.
+    pub(crate) async fn send_data(&self, sock: SocketId, data: Bytes) -> bool {
+        self.queue(ws::Frame {
+            opcode: ws::opcode::BINARY,
+            head: ws::Head::new(&socklab_proto::encode_data_header(sock)),
+            body: data,
+        })
+        .await
     }
     pub(crate) async fn send(&self, msg: ServerMsg) -> bool {
         self.send_frame(msg.encode()).await
@@ -234,7 +234,7 @@ async fn hello(ctx: &Ctx, stream: &mut WsReader) -> Result<(), (u16, String)> {
             Ok(Ok(None)) => return Err((close::NORMAL, "page left".into())),
             Ok(Ok(Some(Incoming::Binary(b)))) => break ClientMsg::decode(&b),
             Ok(Ok(Some(Incoming::Ping(p)))) => {
-                let _ = ctx.out.send(Out::Frame(ws::Frame::pong(p))).await;
+                ctx.queue(ws::Frame::pong(p)).await;
             }
             Ok(Ok(Some(Incoming::Pong))) => {}
             Ok(Ok(Some(Incoming::Close(_)))) => return Err((close::NORMAL, "page closed".into())),
@@ -398,7 +398,7 @@ impl Session {
                         }
                         Ok(Some(Incoming::Close(_))) => return (close::NORMAL, "page closed".into()),
                         Ok(Some(Incoming::Ping(p))) => {
-                            let _ = self.ctx.out.send(Out::Frame(ws::Frame::pong(p))).await;
+                            self.ctx.queue(ws::Frame::pong(p)).await;
                         }
                         Ok(Some(Incoming::Pong)) => {}
                     }

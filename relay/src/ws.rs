@@ -300,6 +300,7 @@ pub struct Head {
 impl Head {
     /// `bytes` must be at most 16 long.
     pub fn new(bytes: &[u8]) -> Head {
+        debug_assert!(bytes.len() <= 16, "a frame head of {} bytes", bytes.len());
         let mut h = Head::default();
         let n = bytes.len().min(16);
         h.bytes[..n].copy_from_slice(&bytes[..n]);
