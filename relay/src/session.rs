@@ -40,7 +40,9 @@ type WsWriter = ws::Writer<WriteHalf<Io>>;
 /// Send credit a TCP socket starts with: what the page may send before the relay has
 /// written anything (like a kernel send buffer).
 pub const INITIAL_SEND_CREDIT: u32 = 256 * 1024;
-/// Frames queued for the page at most; with [`MAX_DATA`] per frame, ~4 MiB per session.
+/// Frames queued for the page at most; with [`MAX_DATA`] per frame, ~4 MiB of payload per
+/// session (a TCP reader's frames are slices of one read buffer, which it shrinks when a read
+/// fills less than a quarter of it, so the buffers hold at most four times that).
 const OUT_QUEUE: usize = 64;
 /// The read buffer an idle session holds; it grows while bulk data flows.
 const READ_BUFFER: usize = 16 * 1024;
